@@ -1,0 +1,46 @@
+# Each target bootstraps .venv itself: a fresh machine needs only python3 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint check bench soak audit browser-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/learning migrate
+	$(BIN)/learning serve --host 127.0.0.1 --port 8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check learning tests benchmarks
+	$(BIN)/ruff format --check learning tests benchmarks
+	$(BIN)/mypy --strict learning
+
+check: $(STAMP)
+	$(BIN)/learning check courses
+
+browser-deps: $(STAMP)
+	./scripts/install-browser-deps
+
+test: lint browser-deps
+	$(BIN)/learning check courses
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+soak: $(STAMP)
+	$(BIN)/python benchmarks/soak.py
+
+audit: $(STAMP)
+	./scripts/audit
+
+clean:
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,1 @@
+"""Interkulturelle Lernmodule für Beratungsfachkräfte: ein Lerndienst."""
