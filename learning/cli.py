@@ -1,5 +1,187 @@
+"""`learning serve|migrate|check|users|report|backup|restore|purge`."""
+
 from __future__ import annotations
 
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
 
-def main(argv: list[str] | None = None) -> int:
+from learning.config import ConfigError, Settings, settings_from_env
+
+
+def _settings(args: argparse.Namespace, **flags: object) -> Settings:
+    values: dict[str, object] = dict(flags)
+    if getattr(args, "database", None):
+        values["database"] = Path(args.database)
+    if getattr(args, "courses", None):
+        values["courses"] = Path(args.courses)
+    return settings_from_env(None, **values)
+
+
+def _fail(message: str) -> int:
+    print(f"Fehler: {message}", file=sys.stderr)
+    return 2
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from learning.app import create_app
+
+    settings = _settings(args, host=args.host, port=args.port, reload=args.reload or None)
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        proxy_headers=bool(settings.base_url),
+        server_header=False,
+        lifespan="on",
+    )
     return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from learning.store.db import Database
+    from learning.store.migrate import migrate
+
+    settings = _settings(args)
+
+    async def run() -> list[str]:
+        async with Database(settings.database, readers=1) as db:
+            return await migrate(db)
+
+    applied = asyncio.run(run())
+    if applied:
+        print("Migrationen angewendet: " + ", ".join(applied))
+    else:
+        print("Datenbank ist aktuell.")
+    return 0
+
+
+def _read_password(stdin: TextIO) -> str:
+    if stdin.isatty():
+        first = getpass.getpass("Passwort: ")
+        second = getpass.getpass("Passwort wiederholen: ")
+        if first != second:
+            raise ValueError("Die beiden Passwörter stimmen nicht überein.")
+        return first
+    return stdin.readline().rstrip("\r\n")
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    from learning.clock import utc_now
+    from learning.passwords import PasswordHasher, password_problem
+    from learning.store import audit, users
+    from learning.store.db import Database
+    from learning.store.migrate import migrate
+    from learning.web.account import valid_email
+
+    settings = _settings(args)
+    email = args.email.strip()
+    name = (args.name or email.split("@")[0]).strip()
+    if not valid_email(email):
+        return _fail(f"ungültige E-Mail-Adresse: {email!r}")
+    try:
+        password = _read_password(sys.stdin)
+    except (ValueError, EOFError) as exc:
+        return _fail(str(exc))
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        return _fail(problem)
+    hasher = PasswordHasher(1)
+    password_hash = hasher.hash_sync(password)
+    hasher.close()
+
+    async def run() -> int:
+        async with Database(settings.database, readers=1) as db:
+            await migrate(db)
+            now = utc_now()
+            async with db.transaction() as tx:
+                group_id = (
+                    await users.get_or_create_group(tx, args.group, now) if args.group else None
+                )
+                user_id = await users.insert_user(
+                    tx,
+                    email=email,
+                    name=name,
+                    role=args.role,
+                    now=now,
+                    password_hash=password_hash,
+                    group_id=group_id,
+                )
+                await audit.record(
+                    tx,
+                    now=now,
+                    actor_id=None,
+                    actor_email="cli",
+                    action="user.create",
+                    target_type="user",
+                    target_id=user_id,
+                    details={"role": args.role, "via": "cli"},
+                )
+            return user_id
+
+    try:
+        user_id = asyncio.run(run())
+    except users.DuplicateEmail:
+        return _fail(f"E-Mail-Adresse bereits vergeben: {email}")
+    print(f"Konto angelegt: {email} ({args.role}), id {user_id}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from learning.check import run_check
+
+    code: int = run_check(Path(args.courses_dir), as_json=args.json, out=sys.stdout)
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="learning", description="Lerndienst für Beratungsfachkräfte"
+    )
+    parser.add_argument("--database", help="SQLite-Datei (Standard: var/learning.sqlite3)")
+    parser.add_argument("--courses", help="Kursordner (Standard: courses)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="den Dienst starten")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--reload", action="store_true", help="Kurse bei Änderungen neu übersetzen")
+    serve.set_defaults(func=cmd_serve)
+
+    mig = sub.add_parser("migrate", help="Datenbank-Migrationen anwenden")
+    mig.set_defaults(func=cmd_migrate)
+
+    check = sub.add_parser("check", help="Kurse prüfen")
+    check.add_argument("courses_dir", nargs="?", default="courses")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(func=cmd_check)
+
+    users_parser = sub.add_parser("users", help="Konten verwalten")
+    users_sub = users_parser.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="ein Konto anlegen (Passwort per Eingabe oder stdin)")
+    add.add_argument("email")
+    add.add_argument("--role", choices=["learner", "trainer", "admin"], required=True)
+    add.add_argument("--group")
+    add.add_argument("--name")
+    add.set_defaults(func=cmd_users_add)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result: int = args.func(args)
+    except ConfigError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+    return result

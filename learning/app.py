@@ -1,0 +1,94 @@
+"""create_app(settings): routes, middleware, lifespan. Nothing is built at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from learning.clock import Clock, utc_now
+from learning.config import Settings
+from learning.i18n import Translator
+from learning.passwords import PasswordHasher
+from learning.signing import Signer
+from learning.store import users
+from learning.store.db import Database
+from learning.store.migrate import migrate
+from learning.web import account, home
+from learning.web.errors import http_error, server_error
+from learning.web.guards import ANYONE, SIGNED_IN, get, post
+from learning.web.security_headers import SecurityHeadersMiddleware
+from learning.web.services import Services
+from learning.web.session_middleware import SessionMiddleware
+from learning.web.templating import build_environment
+
+log = logging.getLogger("learning")
+
+
+def routes(settings: Settings) -> list[BaseRoute]:
+    return [
+        get("/", home.start, ANYONE),
+        get("/healthz", home.healthz, ANYONE),
+        get("/login", account.login_form, ANYONE),
+        post("/login", account.login, ANYONE),
+        post("/logout", account.logout, SIGNED_IN),
+        get("/setup/{token}", account.setup_form, ANYONE),
+        post("/setup/{token}", account.setup, ANYONE),
+        post("/sprache", account.set_language, ANYONE),
+        get("/barrierefreiheit", home.accessibility, ANYONE),
+        get("/leichte-sprache", home.easy_language, ANYONE),
+        get("/datenschutz", home.privacy, ANYONE),
+        Mount("/static", StaticFiles(directory=str(settings.static)), name="static"),
+    ]
+
+
+def setup_link(services: Services) -> str:
+    token = services.signer.make_link_token("setup")
+    return f"{services.settings.public_url}/setup/{token}"
+
+
+def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = True) -> Starlette:
+    translator = Translator()
+    services = Services(
+        settings=settings,
+        db=Database(settings.database, readers=settings.readers),
+        hasher=PasswordHasher(settings.hash_concurrency),
+        signer=Signer(settings.secret_key),
+        translator=translator,
+        templates=build_environment(settings, translator),
+        clock=clock,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await services.db.open()
+        try:
+            await migrate(services.db)
+            if announce and not await users.admin_exists(services.db):
+                print(
+                    "\nNoch kein Admin-Konto. Einrichtungslink (einmalig, 24 Stunden gültig):\n"
+                    f"  {setup_link(services)}\n",
+                    flush=True,
+                )
+            yield
+        finally:
+            await services.db.close()
+            services.hasher.close()
+
+    app = Starlette(
+        routes=routes(settings),
+        middleware=[
+            Middleware(SecurityHeadersMiddleware, https=settings.https),
+            Middleware(SessionMiddleware, services=services),
+        ],
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    return app

@@ -1,0 +1,30 @@
+"""Single use of signed links: a nonce, once recorded, is spent."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from learning.clock import to_db
+from learning.store.db import Database, Transaction
+
+
+class TokenSpent(Exception):
+    pass
+
+
+async def spend_nonce(tx: Transaction, nonce: str, purpose: str, now: datetime) -> None:
+    """Record the nonce inside the caller's transaction; a second spend raises TokenSpent."""
+    try:
+        await tx.execute(
+            "INSERT INTO used_tokens (nonce, purpose, used_at) VALUES (?, ?, ?)",
+            (nonce, purpose, to_db(now)),
+        )
+    except sqlite3.IntegrityError as exc:
+        raise TokenSpent(nonce) from exc
+
+
+async def nonce_spent(db: Database, nonce: str) -> bool:
+    return bool(
+        await db.scalar("SELECT EXISTS(SELECT 1 FROM used_tokens WHERE nonce = ?)", (nonce,))
+    )

@@ -1,0 +1,154 @@
+"""Users and groups."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from learning.clock import to_db
+from learning.store.db import Database, NotFound, Transaction
+
+Role = Literal["learner", "trainer", "admin"]
+ROLES: tuple[Role, ...] = ("learner", "trainer", "admin")
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    email: str
+    name: str
+    role: Role
+    group_id: int | None
+    group_name: str | None
+    password_hash: str | None
+    locale: str | None
+    active: bool
+    created_at: str
+    password_changed_at: str | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def __repr__(self) -> str:
+        return f"User(id={self.id}, email={self.email!r}, role={self.role!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    id: int
+    name: str
+    created_at: str
+
+
+USER_SELECT = (
+    "SELECT u.id, u.email, u.name, u.role, u.group_id, g.name AS group_name,"
+    " u.password_hash, u.locale, u.active, u.created_at, u.password_changed_at"
+    " FROM users u LEFT JOIN groups g ON g.id = u.group_id"
+)
+
+
+def user_from_row(row: sqlite3.Row) -> User:
+    return User(
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        role=row["role"],
+        group_id=row["group_id"],
+        group_name=row["group_name"],
+        password_hash=row["password_hash"],
+        locale=row["locale"],
+        active=bool(row["active"]),
+        created_at=row["created_at"],
+        password_changed_at=row["password_changed_at"],
+    )
+
+
+class DuplicateEmail(Exception):
+    pass
+
+
+async def get_user(db: Database, user_id: int) -> User:
+    row = await db.fetchone(f"{USER_SELECT} WHERE u.id = ?", (user_id,))
+    if row is None:
+        raise NotFound(f"user {user_id}")
+    return user_from_row(row)
+
+
+async def find_user_by_email(db: Database, email: str) -> User | None:
+    row = await db.fetchone(f"{USER_SELECT} WHERE u.email = ?", (email.strip(),))
+    return None if row is None else user_from_row(row)
+
+
+async def admin_exists(db: Database) -> bool:
+    return bool(await db.scalar("SELECT EXISTS(SELECT 1 FROM users WHERE role = 'admin')"))
+
+
+async def insert_user(
+    tx: Transaction,
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    now: datetime,
+    password_hash: str | None = None,
+    group_id: int | None = None,
+    locale: str | None = None,
+) -> int:
+    try:
+        return await tx.insert(
+            "INSERT INTO users (email, name, role, group_id, password_hash, locale,"
+            " created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                email.strip(),
+                name.strip(),
+                role,
+                group_id,
+                password_hash,
+                locale,
+                to_db(now),
+                to_db(now) if password_hash else None,
+            ),
+        )
+    except sqlite3.IntegrityError as exc:
+        if "users.email" in str(exc):
+            raise DuplicateEmail(email) from exc
+        raise
+
+
+async def set_password_hash(
+    tx: Transaction, user_id: int, password_hash: str, now: datetime
+) -> None:
+    await tx.execute(
+        "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
+        (password_hash, to_db(now), user_id),
+    )
+
+
+async def rehash_password(db: Database, user_id: int, password_hash: str) -> None:
+    """Store a stronger hash of the same password: nothing else changes."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id)
+        )
+
+
+async def set_locale(db: Database, user_id: int, locale: str | None) -> None:
+    async with db.transaction() as tx:
+        await tx.execute("UPDATE users SET locale = ? WHERE id = ?", (locale, user_id))
+
+
+async def get_or_create_group(tx: Transaction, name: str, now: datetime) -> int:
+    row = await tx.fetchone("SELECT id FROM groups WHERE name = ?", (name.strip(),))
+    if row is not None:
+        return int(row["id"])
+    return await tx.insert(
+        "INSERT INTO groups (name, created_at) VALUES (?, ?)", (name.strip(), to_db(now))
+    )
+
+
+async def list_groups(db: Database) -> list[Group]:
+    rows = await db.fetchall("SELECT id, name, created_at FROM groups ORDER BY name")
+    return [Group(row["id"], row["name"], row["created_at"]) for row in rows]

@@ -1,0 +1,47 @@
+"""CSRF: a token bound to the browser key and the session, checked on every POST.
+
+The Origin header, when the browser sends one, must be this site: a second layer.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from learning.web.services import Services
+
+FIELD = "csrf_token"
+
+
+def csrf_token(request: Request) -> str:
+    services: Services = request.app.state.services
+    session = request.state.session
+    return services.signer.csrf_token(request.state.browser_key, session.id_hash if session else "")
+
+
+def origin_ok(request: Request) -> bool:
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    services: Services = request.app.state.services
+    expected = {f"{request.url.scheme}://{request.url.netloc}"}
+    if services.settings.base_url:
+        expected.add(services.settings.base_url.rstrip("/"))
+    return origin in expected
+
+
+async def checked_form(request: Request) -> FormData:
+    """Parse the form and refuse it (403) unless the token and origin are right."""
+    if not origin_ok(request):
+        raise HTTPException(403, "Ungültige Herkunft der Anfrage.")
+    try:
+        form = await request.form(max_files=0, max_fields=2000)
+    except Exception:
+        raise HTTPException(400, "Das Formular konnte nicht gelesen werden.") from None
+    sent = form.get(FIELD)
+    if not isinstance(sent, str) or not hmac.compare_digest(sent, csrf_token(request)):
+        raise HTTPException(403, "Das Formular ist abgelaufen. Bitte laden Sie die Seite neu.")
+    return form

@@ -1,0 +1,81 @@
+"""One place that turns errors into German error pages, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+from learning.web.security_headers import STATIC_HEADERS
+from learning.web.templating import render
+
+log = logging.getLogger("learning.web")
+
+TITLES = {
+    400: "Ungültige Anfrage",
+    403: "Kein Zugriff",
+    404: "Seite nicht gefunden",
+    405: "Methode nicht erlaubt",
+    410: "Nicht mehr gültig",
+    413: "Anfrage zu groß",
+    429: "Zu viele Anfragen",
+    500: "Interner Fehler",
+    503: "Dienst nicht verfügbar",
+}
+
+MESSAGES = {
+    400: "Die Anfrage konnte nicht verarbeitet werden. Bitte prüfen Sie Ihre Eingaben.",
+    403: "Sie haben keine Berechtigung für diese Seite oder Aktion.",
+    404: "Diese Seite gibt es nicht, oder sie ist für Sie nicht sichtbar.",
+    405: "Diese Aktion ist auf dieser Seite nicht möglich.",
+    410: "Dieser Link ist nicht mehr gültig.",
+    413: "Die gesendeten Daten sind zu groß.",
+    429: "Bitte warten Sie einen Moment und versuchen Sie es dann erneut.",
+    500: "Es ist ein Fehler aufgetreten. Bitte versuchen Sie es später noch einmal.",
+    503: "Der Dienst ist gerade nicht erreichbar.",
+}
+
+
+def error_page(request: Request, status: int, detail: str | None = None) -> Response:
+    title = TITLES.get(status, "Fehler")
+    message = detail if detail and not detail.startswith(("Not Found", "Method")) else None
+    try:
+        return render(
+            request,
+            "error.html",
+            {"status": status, "title": title, "message": message or MESSAGES.get(status, "")},
+            status=status,
+        )
+    except Exception:  # the error page must never fail itself
+        log.exception("error page failed")
+        return PlainTextResponse(f"{status} {title}", status_code=status)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)  # noqa: S101 - registered only for HTTPException
+    detail: str | None = exc.detail if isinstance(exc.detail, str) else None
+    if detail in {"Not Found", "Method Not Allowed", "Forbidden", "Bad Request"}:
+        detail = None
+    response = error_page(request, exc.status_code, detail)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    return error_page(request, 404)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    try:
+        response = error_page(request, 500)
+    except Exception:
+        response = HTMLResponse("500 Interner Fehler", status_code=500)
+    # This handler runs outside the header middleware, so it adds the headers itself.
+    for name, value in STATIC_HEADERS:
+        response.headers[name.decode()] = value.decode()
+    response.headers["cache-control"] = "no-store"
+    return response

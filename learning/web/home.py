@@ -1,0 +1,41 @@
+"""The start page per role, the health check and the static information pages."""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from learning.web.services import Services
+from learning.web.templating import render
+
+
+async def start(request: Request) -> Response:
+    user = request.state.user
+    if user is None:
+        return RedirectResponse("/login", status_code=303)
+    return render(request, f"home_{user.role}.html")
+
+
+async def healthz(request: Request) -> Response:
+    services: Services = request.app.state.services
+    try:
+        value = await asyncio.wait_for(services.db.scalar("SELECT 1"), timeout=2)
+    except Exception:
+        value = None
+    if value == 1:
+        return PlainTextResponse("ok")
+    return PlainTextResponse("database unavailable", status_code=503)
+
+
+async def accessibility(request: Request) -> Response:
+    return render(request, "accessibility.html")
+
+
+async def easy_language(request: Request) -> Response:
+    return render(request, "easy_language.html")
+
+
+async def privacy(request: Request) -> Response:
+    return render(request, "privacy.html")

@@ -1,0 +1,30 @@
+"""What every endpoint may use: built once by create_app, opened in the lifespan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from learning.clock import Clock, utc_now
+from learning.config import Settings
+from learning.i18n import Translator
+from learning.passwords import PasswordHasher
+from learning.signing import Signer
+from learning.store.db import Database
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from learning.content.catalog import Catalog
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    hasher: PasswordHasher
+    signer: Signer
+    translator: Translator
+    templates: Environment
+    catalog: Catalog | None = None
+    clock: Clock = field(default=utc_now)

@@ -1,0 +1,74 @@
+"""Jinja2 with autoescape and gettext; one render() for every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from learning.clock import from_db
+from learning.config import Settings
+from learning.i18n import Translator, local_date, local_datetime, local_number
+from learning.web.cookies import FLASH_COOKIE, expire_header
+from learning.web.csrf import csrf_token
+from learning.web.flash import take_messages
+
+
+def _db_date(value: str | None) -> str:
+    return local_date(from_db(value)) if value else ""
+
+
+def _db_datetime(value: str | None) -> str:
+    return local_datetime(from_db(value)) if value else ""
+
+
+def build_environment(settings: Settings, translator: Translator) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader([str(Path(settings.templates))]),
+        autoescape=select_autoescape(["html", "xml", "svg"], default=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=settings.reload,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        translator.gettext, translator.ngettext, newstyle=True
+    )
+    env.filters["date"] = local_date
+    env.filters["datetime"] = local_datetime
+    env.filters["db_date"] = _db_date
+    env.filters["db_datetime"] = _db_datetime
+    env.filters["number"] = local_number
+    env.globals["settings"] = settings
+    return env
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status: int = 200,
+) -> HTMLResponse:
+    services = request.app.state.services
+    holder = HTMLResponse("")
+    messages = take_messages(request, holder)
+    values: dict[str, Any] = {
+        "request": request,
+        "user": getattr(request.state, "user", None),
+        "locale": getattr(request.state, "locale", "de"),
+        "csrf_token": csrf_token(request) if hasattr(request.state, "browser_key") else "",
+        "messages": messages,
+    }
+    if context:
+        values.update(context)
+    body = services.templates.get_template(template).render(values)
+    response = HTMLResponse(body, status_code=status)
+    if request.cookies.get(FLASH_COOKIE):
+        response.headers.append(
+            "set-cookie", expire_header(FLASH_COOKIE, secure=services.settings.https)
+        )
+    return response

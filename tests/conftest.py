@@ -1,0 +1,149 @@
+"""Fixtures: a fresh migrated database and app per test, a client, and login helpers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from argon2 import PasswordHasher as Argon2
+from bs4 import BeautifulSoup
+from starlette.applications import Starlette
+
+from learning.app import create_app
+from learning.clock import FrozenClock
+from learning.config import Secret, Settings
+from learning.passwords import PasswordHasher
+from learning.store import users
+from learning.store.db import Database
+from learning.store.migrate import migrate
+from learning.web.services import Services
+
+TESTS = Path(__file__).parent
+PASSWORD = "ein langes Testpasswort"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        database=tmp_path / "test.sqlite3",
+        courses=TESTS / "courses",
+        secret_key=Secret("test-secret-key-that-is-long-enough"),
+        readers=2,
+    )
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[Database]:
+    async with Database(settings.database, readers=1) as database:
+        await migrate(database)
+        yield database
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+def fast_hasher() -> PasswordHasher:
+    # Real argon2id, with test-sized cost so a suite can create many accounts.
+    return PasswordHasher(2, hasher=Argon2(time_cost=1, memory_cost=8, parallelism=1))
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: FrozenClock) -> AsyncIterator[Starlette]:
+    application = create_app(settings, clock=clock, announce=False)
+    application.state.services.hasher = fast_hasher()
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+def services(app: Starlette) -> Services:
+    result: Services = app.state.services
+    return result
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+def new_client(app: Starlette, address: str = "127.0.0.2") -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, client=(address, 50001))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+def soup(response: httpx.Response) -> BeautifulSoup:
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def csrf_from(response: httpx.Response) -> str:
+    field = soup(response).find("input", attrs={"name": "csrf_token"})
+    assert field is not None, "page has no CSRF token"
+    return str(field["value"])
+
+
+async def csrf_for(client: httpx.AsyncClient, path: str = "/login") -> str:
+    response = await client.get(path)
+    if response.status_code in (302, 303):
+        response = await client.get(response.headers["location"])
+    return csrf_from(response)
+
+
+CreateUser = Callable[..., Awaitable[users.User]]
+
+
+@pytest.fixture
+def create_user(services: Services, clock: FrozenClock) -> CreateUser:
+    counter = iter(range(1, 10_000))
+
+    async def make(
+        role: users.Role = "learner",
+        *,
+        email: str | None = None,
+        name: str | None = None,
+        group: str | None = None,
+        password: str = PASSWORD,
+    ) -> users.User:
+        n = next(counter)
+        address = email or f"{role}{n}@example.org"
+        password_hash = await services.hasher.hash(password)
+        async with services.db.transaction() as tx:
+            group_id = await users.get_or_create_group(tx, group, clock()) if group else None
+            user_id = await users.insert_user(
+                tx,
+                email=address,
+                name=name or f"{role.title()} {n}",
+                role=role,
+                now=clock(),
+                password_hash=password_hash,
+                group_id=group_id,
+            )
+        return await users.get_user(services.db, user_id)
+
+    return make
+
+
+async def log_in(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> httpx.Response:
+    token = await csrf_for(client, "/login")
+    return await client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+
+
+LoginAs = Callable[..., Awaitable[users.User]]
+
+
+@pytest.fixture
+def login_as(client: httpx.AsyncClient, create_user: CreateUser) -> LoginAs:
+    async def do(role: users.Role = "learner", **kwargs: object) -> users.User:
+        user = await create_user(role, **kwargs)
+        response = await log_in(client, user.email)
+        assert response.status_code == 303, response.text
+        return user
+
+    return do
