@@ -21,6 +21,7 @@ from learning.store import users
 from learning.store.db import Database
 from learning.store.migrate import migrate
 from learning.web import account, home
+from learning.web.admin_routes import admin_routes
 from learning.web.errors import http_error, server_error
 from learning.web.guards import ANYONE, SIGNED_IN, get, post
 from learning.web.security_headers import SecurityHeadersMiddleware
@@ -44,6 +45,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
         get("/barrierefreiheit", home.accessibility, ANYONE),
         get("/leichte-sprache", home.easy_language, ANYONE),
         get("/datenschutz", home.privacy, ANYONE),
+        *admin_routes(),
         Mount("/static", StaticFiles(directory=str(settings.static)), name="static"),
     ]
 
