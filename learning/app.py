@@ -20,10 +20,20 @@ from learning.signing import Signer
 from learning.store import users
 from learning.store.db import Database
 from learning.store.migrate import migrate
-from learning.web import account, home
+from learning.content.catalog import Catalog
+from learning.web import (
+    account,
+    catalog,
+    certificates,
+    course_files,
+    final_test,
+    home,
+    learner_data,
+    lesson,
+)
 from learning.web.admin_routes import admin_routes
 from learning.web.errors import http_error, server_error
-from learning.web.guards import ANYONE, SIGNED_IN, get, post
+from learning.web.guards import ANYONE, LEARNER, SIGNED_IN, get, post
 from learning.web.security_headers import SecurityHeadersMiddleware
 from learning.web.services import Services
 from learning.web.session_middleware import SessionMiddleware
@@ -34,7 +44,7 @@ log = logging.getLogger("learning")
 
 def routes(settings: Settings) -> list[BaseRoute]:
     return [
-        get("/", home.start, ANYONE),
+        get("/", catalog.catalogue, SIGNED_IN),
         get("/healthz", home.healthz, ANYONE),
         get("/login", account.login_form, ANYONE),
         post("/login", account.login, ANYONE),
@@ -45,9 +55,40 @@ def routes(settings: Settings) -> list[BaseRoute]:
         get("/barrierefreiheit", home.accessibility, ANYONE),
         get("/leichte-sprache", home.easy_language, ANYONE),
         get("/datenschutz", home.privacy, ANYONE),
+        get("/courses/{course_id}", catalog.overview),
+        post("/courses/{course_id}/enrol", catalog.enrol),
+        get("/courses/{course_id}/pages/{page_id}", lesson.show_page),
+        post("/courses/{course_id}/pages/{page_id}/answer/{question_id}", lesson.answer),
+        post("/courses/{course_id}/pages/{page_id}/scenario/{question_id}", lesson.scenario_choice),
+        get("/courses/{course_id}/glossar", course_files.glossary),
+        get("/courses/{course_id}/media/{name}", course_files.media),
+        get("/courses/{course_id}/test", final_test.intro, LEARNER),
+        post("/courses/{course_id}/test/start", final_test.start, LEARNER),
+        get("/courses/{course_id}/test/{attempt_id}", final_test.attempt_form, LEARNER),
+        post("/courses/{course_id}/test/{attempt_id}", final_test.submit, LEARNER),
+        get("/courses/{course_id}/test/{attempt_id}/ergebnis", final_test.result, LEARNER),
+        get("/courses/{course_id}/zertifikat", certificates.download, LEARNER),
+        get("/verify", certificates.verify_form, ANYONE),
+        get("/verify/{code}", certificates.verify, ANYONE),
+        get("/lernstand", learner_data.overview, LEARNER),
+        get("/lernstand/export.json", learner_data.export, SIGNED_IN),
+        get("/notizen", learner_data.notes, LEARNER),
         *admin_routes(),
         Mount("/static", StaticFiles(directory=str(settings.static)), name="static"),
     ]
+
+
+def load_courses(services: Services) -> None:
+    """Compile every course once; a broken course is logged, the others still serve."""
+    catalog = services.catalog
+    if catalog is None:
+        return
+    catalog.load()
+    for course_id, result in catalog.results().items():
+        for diagnostic in result.errors:
+            log.error("%s", diagnostic)
+        if result.errors:
+            log.error("Kurs %s hat Fehler und wird nicht angeboten.", course_id)
 
 
 def setup_link(services: Services) -> str:
@@ -64,6 +105,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
         signer=Signer(settings.secret_key),
         translator=translator,
         templates=build_environment(settings, translator),
+        catalog=Catalog(settings.courses),
         clock=clock,
     )
 
@@ -72,6 +114,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
         await services.db.open()
         try:
             await migrate(services.db)
+            load_courses(services)
             if announce and not await users.admin_exists(services.db):
                 print(
                     "\nNoch kein Admin-Konto. Einrichtungslink (einmalig, 24 Stunden gültig):\n"
