@@ -14,10 +14,10 @@ from learning.content.markdown import (
     PROSE_CONTAINERS,
     QUESTION_CONTAINERS,
     blocks_of,
+    container_kind,
     line_of,
     plain_text,
     stray_fences,
-    walk,
 )
 from learning.content.model import HtmlBlock, Page, PageBlock
 from learning.content.questions import info_id, parse_question
@@ -62,14 +62,15 @@ def check_fences(tokens: Sequence[Token], lines: Sequence[str], ctx: FileContext
             ctx.error(line, "E205", f"Unbekannter Blocktyp '{text}' (erlaubt: {known}).")
         else:
             ctx.error(line, "E205", "':::' ohne öffnenden Block.")
-    for token in walk(tokens):
-        if token.type in _ALL_OPEN and token.map is not None:
+    for token in tokens:
+        kind = container_kind(token)
+        if kind is not None and token.map is not None:
             end = token.map[1]
             if end >= len(lines) or _FENCE_RE.fullmatch(lines[end].strip()) is None:
                 ctx.error(
                     token.map[0] + 1,
                     "E206",
-                    f"Block '::: {_ALL_OPEN[token.type]}' wird nicht mit ':::' geschlossen.",
+                    f"Block '::: {kind}' wird nicht mit ':::' geschlossen.",
                 )
 
 
@@ -98,7 +99,8 @@ def sections(body: Sequence[Token], ctx: FileContext, before_first: str) -> list
 def heading_id(section: Section, ctx: FileContext, what: str) -> tuple[str, str] | None:
     """(id, plain title) of a `## Title {#id}` heading."""
     text, explicit = split_id_attr(section.heading.content)
-    title = plain_text(ctx.renderer.reparse_inline(text))
+    ctx.renderer.drop_suffix(section.heading, len(section.heading.content) - len(text))
+    title = plain_text(section.heading.children)
     ident = explicit if explicit is not None else slugify(title)
     if not ident:
         ctx.error(section.line, "E208", f"{what} '{title}' ergibt keine ID: '{{#id}}' anhängen.")
@@ -116,8 +118,8 @@ def heading_id(section: Section, ctx: FileContext, what: str) -> tuple[str, str]
 def prose(blocks: Sequence[list[Token]], ctx: FileContext, where: str) -> str:
     """Render blocks that may not contain questions."""
     tokens = [t for b in blocks for t in b]
-    for token in walk(tokens):
-        if token.type in _QUESTION_OPEN:
+    for token in tokens:
+        if container_kind(token) in QUESTION_CONTAINERS:
             ctx.error(line_of([token]), "E207", f"Fragen sind {where} nicht erlaubt.")
     return ctx.renderer.blocks(tokens)
 
@@ -131,7 +133,6 @@ def build_pages(
     first_number: int,
 ) -> list[Page]:
     body = body_tokens(tokens)
-    check_fences(tokens, lines, ctx)
     found = sections(
         body, ctx, "Text vor der ersten Seitenüberschrift: jede Seite beginnt mit '## Titel'."
     )
@@ -181,8 +182,8 @@ def _page_blocks(section: Section, ctx: FileContext, registry: IdRegistry) -> tu
             pending.clear()
 
     for block in section.blocks:
-        kind = _QUESTION_OPEN.get(block[0].type)
-        if kind is None:
+        kind = container_kind(block[0])
+        if kind not in QUESTION_CONTAINERS or kind is None:
             pending.append(block)
             continue
         flush()

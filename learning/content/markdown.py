@@ -29,8 +29,10 @@ QUESTION_CONTAINERS = (
     "scenario",
 )
 PROSE_CONTAINERS = ("hinweis", "details")
+CONTAINERS = frozenset((*QUESTION_CONTAINERS, *PROSE_CONTAINERS))
 IMAGE_SUFFIXES = frozenset({".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"})
 
+_CONTAINER_NAME_RE = re.compile(r"[a-z]+")
 _SCHEME_RE = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _UNDEFINED_FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]")
 _SVG_ACTIVE_RE = re.compile(rb"<script|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
@@ -50,10 +52,9 @@ def markdown() -> MarkdownIt:
     """The process-wide parser; building it costs more than parsing a page."""
     md = _MarkdownIt("default", {"html": False, "linkify": False, "typographer": False})
     md.use(footnote_plugin, inline=False)
-    for name in QUESTION_CONTAINERS:
-        md.use(container_plugin, name, render=_render_nothing)
-    md.use(container_plugin, "hinweis", render=_render_hinweis)
-    md.use(container_plugin, "details", render=_render_details)
+    # One container rule for all block types: nine separate rules would each be
+    # tried on every line, which dominated the compile time.
+    md.use(container_plugin, "block", validate=_is_known_container, render=_render_container)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("image", _render_image)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
@@ -68,7 +69,28 @@ def _html_renderer(md: MarkdownIt) -> RendererHTML:
 
 def parse(text: str) -> tuple[list[Token], Env]:
     env: Env = {}
-    return markdown().parse(text, env), env
+    tokens = markdown().parse(text, env)
+    stack: list[Token] = []
+    for token in tokens:
+        if token.type == "container_block_open":
+            stack.append(token)
+        elif token.type == "container_block_close" and stack:
+            # Close tokens carry no info; copy it so each can be rendered on its own.
+            token.info = stack.pop().info
+    return tokens, env
+
+
+def container_kind(token: Token) -> str | None:
+    """The block type (`question`, `hinweis`, ...) of a container open token."""
+    if token.type != "container_block_open":
+        return None
+    match = _CONTAINER_NAME_RE.match(token.info.strip())
+    return match.group(0) if match else None
+
+
+def _is_known_container(params: str, markup: str) -> bool:
+    match = _CONTAINER_NAME_RE.match(params.strip())
+    return match is not None and match.group(0) in CONTAINERS
 
 
 # -- URLs ---------------------------------------------------------------------------------
@@ -113,7 +135,14 @@ def public_href(target: Target, course_id: str) -> str:
 # -- render rules -------------------------------------------------------------------------
 
 
-def _render_nothing(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Env) -> str:
+def _render_container(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Env) -> str:
+    token = tokens[idx]
+    match = _CONTAINER_NAME_RE.match(token.info.strip())
+    kind = match.group(0) if match else ""
+    if kind == "hinweis":
+        return _render_hinweis(token)
+    if kind == "details":
+        return _render_details(token)
     # Questions are rendered by the web layer from model fields, never as prose.
     return ""
 
@@ -122,8 +151,7 @@ def _container_title(token: Token, name: str) -> str:
     return token.info.strip()[len(name) :].strip()
 
 
-def _render_hinweis(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Env) -> str:
-    token = tokens[idx]
+def _render_hinweis(token: Token) -> str:
     if token.nesting == -1:
         return "</aside>\n"
     title = _container_title(token, "hinweis")
@@ -131,17 +159,14 @@ def _render_hinweis(self: Any, tokens: Sequence[Token], idx: int, options: Any, 
     return f'<aside class="hinweis">\n{heading}'
 
 
-def _render_details(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Env) -> str:
-    token = tokens[idx]
+def _render_details(token: Token) -> str:
     if token.nesting == -1:
         return "</details>\n"
     title = _container_title(token, "details") or "Details"
     return f"<details>\n<summary>{escape(title)}</summary>\n"
 
 
-def _render_link_open(
-    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Env
-) -> str:
+def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Env) -> str:
     token = tokens[idx]
     original = dict(token.attrs)
     target = classify_url(str(token.attrGet("href") or ""))
@@ -218,13 +243,6 @@ def line_of(tokens: Sequence[Token], default: int = 1) -> int:
     return default
 
 
-def walk(tokens: Sequence[Token]) -> Iterator[Token]:
-    for token in tokens:
-        yield token
-        if token.children:
-            yield from walk(token.children)
-
-
 def plain_text(children: Sequence[Token] | None) -> str:
     parts: list[str] = []
     for token in children or ():
@@ -279,6 +297,32 @@ class Renderer:
         tokens = markdown().parseInline(text, self.parse_env)
         return list(tokens[0].children or ()) if tokens else []
 
+    def drop_prefix(self, inline: Token, length: int) -> None:
+        """Remove the first `length` source characters (a marker) from an inline token."""
+        prefix, inline.content = inline.content[:length], inline.content[length:]
+        children = inline.children or []
+        first = children[0] if children else None
+        if first is not None and first.type == "text" and first.content.startswith(prefix):
+            # Cheaper than parsing again, and the usual case: the marker is plain text.
+            first.content = first.content[length:]
+            if not first.content:
+                children.pop(0)
+        else:
+            inline.children = self.reparse_inline(inline.content)
+
+    def drop_suffix(self, inline: Token, length: int) -> None:
+        """Remove the last `length` source characters (an `{#id}`) from an inline token."""
+        cut = len(inline.content) - length
+        suffix, inline.content = inline.content[cut:], inline.content[:cut]
+        children = inline.children or []
+        last = children[-1] if children else None
+        if last is not None and last.type == "text" and last.content.endswith(suffix):
+            last.content = last.content[: len(last.content) - length]
+            if not last.content:
+                children.pop()
+        else:
+            inline.children = self.reparse_inline(inline.content)
+
     def footnotes_html(self) -> str:
         numbers: dict[int, int] = self.env.get("fn_numbers", {})
         if not numbers:
@@ -310,7 +354,8 @@ class LinkChecker:
     _svg_checked: dict[Path, bool] = field(default_factory=dict)
 
     def check(self, tokens: Sequence[Token]) -> None:
-        for token in walk(tokens):
+        # Block tokens form a flat list; only inline tokens have (one level of) children.
+        for token in tokens:
             if token.type == "inline" and token.map is not None:
                 self._check_inline(token, token.map[0] + 1)
 
@@ -413,8 +458,8 @@ class LinkChecker:
 
 def stray_fences(tokens: Sequence[Token]) -> Iterator[tuple[int, str]]:
     """Lines that look like `:::` but are not a known container: (line, text)."""
-    for token in walk(tokens):
-        if token.type != "inline" or token.map is None:
+    for token in tokens:
+        if token.type != "inline" or token.map is None or ":::" not in token.content:
             continue
         for offset, text in enumerate(token.content.split("\n")):
             if text.strip().startswith(":::"):

@@ -64,8 +64,7 @@ def split_explanation(blocks: list[list[Token]], ctx: FileContext) -> tuple[list
         match = _EXPLANATION_RE.match(inline.content)
         if match is None:
             continue
-        inline.content = inline.content[match.end() :]
-        inline.children = ctx.renderer.reparse_inline(inline.content)
+        ctx.renderer.drop_prefix(inline, match.end())
         tokens = [t for b in blocks[index:] for t in b]
         return blocks[:index], ctx.renderer.blocks(tokens)
     return blocks, ""
@@ -171,10 +170,8 @@ def _with_options(
     return _matching(qid, line, stem, items, explanation, ctx)
 
 
-def _strip(item: Item, length: int, ctx: FileContext) -> list[Token]:
-    item.inline.content = item.inline.content[length:]
-    item.inline.children = ctx.renderer.reparse_inline(item.inline.content)
-    return item.inline.children
+def _strip(item: Item, length: int, ctx: FileContext) -> None:
+    ctx.renderer.drop_prefix(item.inline, length)
 
 
 def _option(item: Item, ctx: FileContext, *, correct: bool, **extra: int | None) -> Option:
@@ -206,7 +203,7 @@ def _choice(
             return None
         markers.append(match.group("marker").lower().replace(" ", ""))
         _strip(item, match.end(), ctx)
-    round_markers = {m for m in markers if m.startswith("(")}
+    round_markers = [m for m in markers if m.startswith("(")]
     if round_markers and len(round_markers) != len(markers):
         ctx.error(line, "E304", "Gemischte Markierungen: '( )' und '[ ]' nicht mischen.")
         return None
