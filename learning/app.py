@@ -14,13 +14,13 @@ from starlette.staticfiles import StaticFiles
 
 from learning.clock import Clock, utc_now
 from learning.config import Settings
+from learning.content.catalog import Catalog
 from learning.i18n import Translator
 from learning.passwords import PasswordHasher
 from learning.signing import Signer
 from learning.store import users
 from learning.store.db import Database
 from learning.store.migrate import migrate
-from learning.content.catalog import Catalog
 from learning.web import (
     account,
     catalog,
@@ -84,7 +84,7 @@ def load_courses(services: Services) -> None:
     if catalog is None:
         return
     catalog.load()
-    for course_id, result in catalog.results().items():
+    for course_id, result in catalog.results.items():
         for diagnostic in result.errors:
             log.error("%s", diagnostic)
         if result.errors:

@@ -69,7 +69,11 @@ def course_progress(
         first_unseen = next((p for p in lesson.pages if p.id not in seen_pages), None)
         lessons.append(
             LessonProgress(
-                lesson, seen, len(lesson.pages), lesson_status(seen, len(lesson.pages)), first_unseen
+                lesson,
+                seen,
+                len(lesson.pages),
+                lesson_status(seen, len(lesson.pages)),
+                first_unseen,
             )
         )
         seen_total += seen

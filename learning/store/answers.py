@@ -74,9 +74,9 @@ async def latest_answers(
         return {}
     marks = ",".join("?" for _ in question_ids)
     rows = await db.fetchall(
-        "SELECT a.id, a.question_id, a.response, a.correct, a.created_at, c.n"
+        "SELECT a.id, a.question_id, a.response, a.correct, a.created_at, c.n"  # noqa: S608 - only "?" marks are interpolated
         " FROM (SELECT question_id, max(id) AS last_id, count(*) AS n FROM answers"
-        f"  WHERE user_id = ? AND course_id = ? AND question_id IN ({marks})"  # noqa: S608 - placeholders only
+        f"  WHERE user_id = ? AND course_id = ? AND question_id IN ({marks})"
         "  GROUP BY question_id) c JOIN answers a ON a.id = c.last_id",
         (user_id, course_id, *question_ids),
     )
@@ -107,9 +107,7 @@ async def save_reflection(
     )
 
 
-async def reflections(
-    db: Database, user_id: int, course_id: str | None = None
-) -> list[Reflection]:
+async def reflections(db: Database, user_id: int, course_id: str | None = None) -> list[Reflection]:
     sql = (
         "SELECT course_id, question_id, text, created_at, updated_at FROM reflections"
         " WHERE user_id = ?"
@@ -144,8 +142,8 @@ async def latest_runs(
         return {}
     marks = ",".join("?" for _ in question_ids)
     rows = await db.fetchall(
-        "SELECT r.* FROM scenario_runs r JOIN (SELECT max(id) AS id FROM scenario_runs"
-        f" WHERE user_id = ? AND course_id = ? AND question_id IN ({marks})"  # noqa: S608 - placeholders only
+        "SELECT r.* FROM scenario_runs r JOIN (SELECT max(id) AS id FROM scenario_runs"  # noqa: S608 - only "?" marks are interpolated
+        f" WHERE user_id = ? AND course_id = ? AND question_id IN ({marks})"
         " GROUP BY question_id) m ON m.id = r.id",
         (user_id, course_id, *question_ids),
     )
@@ -205,8 +203,6 @@ async def scenario_paths(db: Database, user_id: int) -> list[ScenarioRun]:
         "SELECT * FROM scenario_runs WHERE user_id = ? ORDER BY id", (user_id,)
     )
     return [_run(row) for row in rows]
-
-
 
 
 async def all_answers(db: Database, user_id: int) -> list[dict[str, Any]]:

@@ -45,7 +45,9 @@ async def overview(request: Request) -> Response:
     tries = await attempts.attempts(db, user.id, course.id) if enrolled else []
     completion = (await attempts.completions(db, user.id)).get(course.id) if enrolled else None
     passed = any(a.passed for a in tries)
-    state = course_progress(course, views.keys(), test_passed=passed, completed=completion is not None)
+    state = course_progress(
+        course, views.keys(), test_passed=passed, completed=completion is not None
+    )
     last = await progress.last_page(db, user.id, course.id) if enrolled else None
     resume = course.page(last) if last else None
     submitted = [a for a in tries if a.submitted]
@@ -81,7 +83,9 @@ async def enrol(request: Request) -> Response:
     if user.role != "learner":
         raise HTTPException(403, "Nur Teilnehmende können sich in Kurse einschreiben.")
     if not course.open:
-        raise HTTPException(403, "Für diesen Kurs werden Sie von der Administration eingeschrieben.")
+        raise HTTPException(
+            403, "Für diesen Kurs werden Sie von der Administration eingeschrieben."
+        )
     async with services.db.transaction() as tx:
         await progress.enrol(tx, user.id, course.id, services.clock())
     first = course.content_pages[0] if course.content_pages else None

@@ -44,7 +44,9 @@ async def download(request: Request) -> Response:
 async def verify(request: Request) -> Response:
     services = services_of(request)
     code = request.path_params["code"].strip().upper()
-    certificate = await attempts.certificate_by_code(services.db, code) if _CODE.match(code) else None
+    certificate = (
+        await attempts.certificate_by_code(services.db, code) if _CODE.match(code) else None
+    )
     if certificate is None:
         return render(request, "verify.html", {"certificate": None, "code": code[:20]}, status=404)
     return render(request, "verify.html", {"certificate": certificate, "code": code})
@@ -53,8 +55,9 @@ async def verify(request: Request) -> Response:
 async def verify_form(request: Request) -> Response:
     code = request.query_params.get("code", "").strip().upper()[:20]
     if code:
-        from starlette.responses import RedirectResponse
         from urllib.parse import quote
+
+        from starlette.responses import RedirectResponse
 
         return RedirectResponse(f"/verify/{quote(code, safe='')}", status_code=303)
     return render(request, "verify.html", {"certificate": None, "code": "", "empty": True})

@@ -34,7 +34,9 @@ class TestItem:
     order: list[int]
 
 
-def snapshot(course: Course, rng: random.Random) -> tuple[list[dict[str, Any]], dict[str, list[int]]]:
+def snapshot(
+    course: Course, rng: random.Random
+) -> tuple[list[dict[str, Any]], dict[str, list[int]]]:
     test = course.test
     if test is None:
         return [], {}

@@ -68,7 +68,12 @@ async def export(request: Request) -> Response:
         "enrolments": sorted(await progress.enrolled_courses(db, user.id)),
         "page_views": {},
         "reflections": [
-            {"course": r.course_id, "question": r.question_id, "text": r.text, "updated_at": r.updated_at}
+            {
+                "course": r.course_id,
+                "question": r.question_id,
+                "text": r.text,
+                "updated_at": r.updated_at,
+            }
             for r in await answers.reflections(db, user.id)
         ],
         "scenario_runs": [
@@ -103,7 +108,13 @@ async def export(request: Request) -> Response:
     for course_id in data["enrolments"]:
         views = await progress.page_views(db, user.id, course_id)
         data["page_views"][course_id] = [
-            {"page": v.page_id, "first_seen": v.first_seen, "last_seen": v.last_seen, "seconds": v.seconds, "views": v.views}
+            {
+                "page": v.page_id,
+                "first_seen": v.first_seen,
+                "last_seen": v.last_seen,
+                "seconds": v.seconds,
+                "views": v.views,
+            }
             for v in views.values()
         ]
     body = json.dumps(data, ensure_ascii=False, indent=2)

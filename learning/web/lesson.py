@@ -23,7 +23,8 @@ MAX_REFLECTION = 10_000
 async def _require_enrolment(request: Request, course: Course, user: User) -> None:
     if not await progress.is_enrolled(services_of(request).db, user.id, course.id):
         raise HTTPException(
-            403, "Sie sind in diesen Kurs nicht eingeschrieben. Bitte schreiben Sie sich zuerst ein."
+            403,
+            "Sie sind in diesen Kurs nicht eingeschrieben. Bitte schreiben Sie sich zuerst ein.",
         )
 
 
@@ -117,12 +118,24 @@ async def answer(request: Request) -> Response:
 
     if question.type == "reflection":
         raw = form.get(question.id)
-        text = clean_text(raw if isinstance(raw, str) else "", max_length=MAX_REFLECTION, multiline=True)
+        text = clean_text(
+            raw if isinstance(raw, str) else "", max_length=MAX_REFLECTION, multiline=True
+        )
         if not text:
-            return redirect(request, f"{page_url}#q-{question.id}", "Bitte schreiben Sie zuerst etwas in das Feld.", "error")
+            return redirect(
+                request,
+                f"{page_url}#q-{question.id}",
+                "Bitte schreiben Sie zuerst etwas in das Feld.",
+                "error",
+            )
         async with services.db.transaction() as tx:
             await answers.save_reflection(
-                tx, user_id=user.id, course_id=course.id, question_id=question.id, text=text, now=now
+                tx,
+                user_id=user.id,
+                course_id=course.id,
+                question_id=question.id,
+                text=text,
+                now=now,
             )
         return redirect(
             request,
@@ -140,7 +153,10 @@ async def answer(request: Request) -> Response:
         return redirect(request, f"{page_url}#q-{question.id}", str(exc), "error")
     if response is None:
         return redirect(
-            request, f"{page_url}#q-{question.id}", "Bitte wählen oder schreiben Sie eine Antwort.", "error"
+            request,
+            f"{page_url}#q-{question.id}",
+            "Bitte wählen oder schreiben Sie eine Antwort.",
+            "error",
         )
     result = grading.grade(question, response)
     async with services.db.transaction() as tx:
@@ -215,10 +231,16 @@ async def scenario_choice(request: Request) -> Response:
             return redirect(request, f"{page_url}#scenario-{question.id}-step", str(exc), "error")
         if response is None:
             return redirect(
-                request, f"{page_url}#scenario-{question.id}-step", "Bitte wählen Sie eine Möglichkeit.", "error"
+                request,
+                f"{page_url}#scenario-{question.id}-step",
+                "Bitte wählen Sie eine Möglichkeit.",
+                "error",
             )
         target = str(response["target"])
-        path = [*run.path, {"step": run.current_step, "option": response["option"], "target": target}]
+        path = [
+            *run.path,
+            {"step": run.current_step, "option": response["option"], "target": target},
+        ]
         await answers.advance_run(
             tx,
             run.id,
