@@ -19,8 +19,8 @@ run: $(STAMP)
 	$(BIN)/learning serve --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
-	$(BIN)/ruff check learning tests
-	$(BIN)/ruff format --check learning tests
+	$(BIN)/ruff check learning tests benchmarks
+	$(BIN)/ruff format --check learning tests benchmarks
 	$(BIN)/mypy --strict learning
 
 check: $(STAMP)

@@ -23,6 +23,7 @@ from learning.store.db import Database
 from learning.store.migrate import migrate
 from learning.web import (
     account,
+    bench,
     catalog,
     certificates,
     course_files,
@@ -43,7 +44,9 @@ log = logging.getLogger("learning")
 
 
 def routes(settings: Settings) -> list[BaseRoute]:
+    ceiling = [get("/_bench/static", bench.static_page)] if settings.bench_ceiling else []
     return [
+        *ceiling,
         get("/", catalog.catalogue, SIGNED_IN),
         get("/healthz", home.healthz, ANYONE),
         get("/login", account.login_form, ANYONE),
