@@ -43,7 +43,12 @@ def test_course_front_matter(course: Course) -> None:
         "de",
         "1.0",
     )
-    assert (course.duration, course.pass_mark, course.max_attempts, course.open) == (30, 80, 3, True)
+    assert (course.duration, course.pass_mark, course.max_attempts, course.open) == (
+        30,
+        80,
+        3,
+        True,
+    )
     assert course.authors == ("Test Autorin",)
     assert course.subtitle == "Alle Bausteine auf einen Blick"
     assert course.media_dir == FIXTURE / "media"

@@ -123,7 +123,12 @@ CASES = [
         "## Kultur",
         2,
     ),
-    Case("E301", {"01-a.md": page("::: question\nFrage?\n\n" + CHOICE_OK + "\n:::\n")}, "01-a.md", ":::"),
+    Case(
+        "E301",
+        {"01-a.md": page("::: question\nFrage?\n\n" + CHOICE_OK + "\n:::\n")},
+        "01-a.md",
+        ":::",
+    ),
     Case(
         "E302",
         {"01-a.md": page(_q("Frage?\n\n" + CHOICE_OK, qid="tq"))},
@@ -208,7 +213,10 @@ CASES = [
         "E324",
         {
             "01-a.md": page(
-                _q("### Eins {#a}\nA\n\n- x -> b\n  > f\n\n### Zwei {#b}\nB\n\n- y -> a\n  > f", "scenario")
+                _q(
+                    "### Eins {#a}\nA\n\n- x -> b\n  > f\n\n### Zwei {#b}\nB\n\n- y -> a\n  > f",
+                    "scenario",
+                )
             )
         },
         "01-a.md",
@@ -218,7 +226,10 @@ CASES = [
         "E325",
         {
             "01-a.md": page(
-                _q("### Start {#s}\nA\n\n- weiter -> e\n  > f\n- ohne Ziel\n\n### E {#e}\nEnde.", "scenario")
+                _q(
+                    "### Start {#s}\nA\n\n- weiter -> e\n  > f\n- ohne Ziel\n\n### E {#e}\nEnde.",
+                    "scenario",
+                )
             )
         },
         "01-a.md",

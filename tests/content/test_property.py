@@ -26,11 +26,11 @@ HOSTILE = [
     "[x](data:text/html;base64,PHNjcmlwdD4=)",
     "<img src=x onerror=alert(1)>",
     '<a href="x" onclick="alert(1)">a</a>',
-    "[a](https://x.example\" onmouseover=\"alert(1))",
-    "![a\" onerror=\"alert(1)](media/bild.svg)",
+    '[a](https://x.example" onmouseover="alert(1))',
+    '![a" onerror="alert(1)](media/bild.svg)',
     "[x][r]\n\n[r]: javascript:alert(1)",
     "::: details <script>alert(1)</script>\nx\n:::",
-    "::: hinweis \" onload=\"x\nx\n:::",
+    '::: hinweis " onload="x\nx\n:::',
     "## <script>x</script> {#s9}",
     "[^1]\n\n[^1]: <script>x</script>",
     "`<script>`",
@@ -89,9 +89,7 @@ SLOTS = ["title", "prose", "stem", "option", "feedback", "explanation"]
 texts = st.one_of(
     st.text(max_size=80),
     st.sampled_from(HOSTILE),
-    st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=20)), max_size=4).map(
-        "\n".join
-    ),
+    st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=20)), max_size=4).map("\n".join),
 )
 
 
