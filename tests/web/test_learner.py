@@ -270,13 +270,17 @@ async def test_double_submit_never_creates_second_result(
     first = await client.post(url, data={**RIGHT_TEST_ANSWERS, "csrf_token": token})
     again = await client.post(url, data={**WRONG_TEST_ANSWERS, "csrf_token": token})
     assert first.status_code == again.status_code == 303
-    row = await services.db.fetchone("SELECT score, passed FROM test_attempts WHERE id = ?", (attempt,))
+    row = await services.db.fetchone(
+        "SELECT score, passed FROM test_attempts WHERE id = ?", (attempt,)
+    )
     assert row is not None and row["score"] == 100.0 and row["passed"] == 1
     assert await services.db.scalar("SELECT count(*) FROM test_attempts") == 1
     assert await services.db.scalar("SELECT count(*) FROM test_answers") == 3
 
 
-async def test_attempt_limit(client: httpx.AsyncClient, login_as: LoginAs, services: Services) -> None:
+async def test_attempt_limit(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services
+) -> None:
     await login_as("learner")
     await enrol(client)
     for _ in range(3):
@@ -330,7 +334,9 @@ async def test_attempt_is_graded_against_the_version_it_started_on(
     test_file = root / "fixture-kurs" / "90-abschlusstest.md"
     text = test_file.read_text(encoding="utf-8")
     # The trainer changes the accepted answer of test-3 while the attempt is open.
-    edited = text.replace("[x] Verleugnung", "[x] Leugnung").replace("[ ] Leugnung", "[ ] Verleugnung")
+    edited = text.replace("[x] Verleugnung", "[x] Leugnung").replace(
+        "[ ] Leugnung", "[ ] Verleugnung"
+    )
     assert edited != text
     test_file.write_text(edited, encoding="utf-8")
     result = catalog.reload("fixture-kurs")
@@ -410,7 +416,9 @@ async def test_changed_pages_shown_after_completion_without_revoking(
     await submit_test(client, await start_test(client), RIGHT_TEST_ANSWERS)
     assert await services.db.scalar("SELECT count(*) FROM completions") == 1
     lesson = next((root / "fixture-kurs").glob("01-*.md"))
-    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nEin neuer Absatz.\n", encoding="utf-8")
+    lesson.write_text(
+        lesson.read_text(encoding="utf-8") + "\nEin neuer Absatz.\n", encoding="utf-8"
+    )
     assert catalog.reload("fixture-kurs").ok
     page = soup(await client.get(f"/courses/{COURSE}"))
     heading = page.find("h3", string="Seit Ihrem Abschluss geändert")
@@ -421,9 +429,7 @@ async def test_changed_pages_shown_after_completion_without_revoking(
     assert await services.db.scalar("SELECT count(*) FROM completions") == 1
 
 
-async def test_my_progress_and_data_export(
-    client: httpx.AsyncClient, login_as: LoginAs
-) -> None:
+async def test_my_progress_and_data_export(client: httpx.AsyncClient, login_as: LoginAs) -> None:
     user = await login_as("learner")
     await enrol(client)
     await client.get(f"/courses/{COURSE}/pages/was-ist-kultur")
