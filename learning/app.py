@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,13 +14,17 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from learning.check import find_orphans
 from learning.clock import Clock, utc_now
 from learning.config import Settings
 from learning.content.catalog import Catalog
+from learning.content.model import CompileResult
+from learning.content.watch import watch_courses
 from learning.i18n import Translator
 from learning.passwords import PasswordHasher
 from learning.signing import Signer
 from learning.store import users
+from learning.store.content_ids import stored_ids
 from learning.store.db import Database
 from learning.store.migrate import migrate
 from learning.web import (
@@ -81,17 +87,37 @@ def routes(settings: Settings) -> list[BaseRoute]:
     ]
 
 
-def load_courses(services: Services) -> None:
-    """Compile every course once; a broken course is logged, the others still serve."""
+async def load_courses(services: Services) -> None:
+    """Compile every course once; a broken course is logged, the others still serve.
+
+    Ids that have stored progress but no longer exist in the content are logged too,
+    so that a trainer's rename does not silently strand learners' answers.
+    """
     catalog = services.catalog
     if catalog is None:
         return
     catalog.load()
-    for course_id, result in catalog.results.items():
+    for folder, result in catalog.results.items():
         for diagnostic in result.errors:
             log.error("%s", diagnostic)
         if result.errors:
-            log.error("Kurs %s hat Fehler und wird nicht angeboten.", course_id)
+            log.error("Kurs %s hat Fehler und wird nicht angeboten.", folder)
+    stored = await stored_ids(services.db)
+    for course in catalog.courses:
+        orphans = find_orphans(course, stored.get(course.id, {}))
+        if orphans:
+            log.warning(
+                "Kurs %s: gespeicherte Daten zu entfernten IDs: %s", course.id, ", ".join(orphans)
+            )
+
+
+def report_reload(folder: str, result: CompileResult) -> None:
+    if result.ok:
+        log.info("Kurs %s neu übersetzt.", folder)
+        return
+    for diagnostic in result.errors:
+        log.error("%s", diagnostic)
+    log.error("Kurs %s: Änderung fehlerhaft, die letzte gute Fassung bleibt online.", folder)
 
 
 def setup_link(services: Services) -> str:
@@ -117,14 +143,29 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
         await services.db.open()
         try:
             await migrate(services.db)
-            load_courses(services)
+            await load_courses(services)
+            stop_watching = asyncio.Event()
+            watcher = (
+                asyncio.create_task(
+                    watch_courses(services.catalog, report_reload, stop_event=stop_watching)
+                )
+                if settings.reload and services.catalog is not None
+                else None
+            )
             if announce and not await users.admin_exists(services.db):
                 print(
                     "\nNoch kein Admin-Konto. Einrichtungslink (einmalig, 24 Stunden gültig):\n"
                     f"  {setup_link(services)}\n",
                     flush=True,
                 )
-            yield
+            try:
+                yield
+            finally:
+                if watcher is not None:
+                    stop_watching.set()
+                    watcher.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await watcher
         finally:
             await services.db.close()
             services.hasher.close()

@@ -13,8 +13,19 @@ from learning.content.model import Course, Diagnostic
 ORPHAN_KINDS = ("lesson", "page", "question")
 
 
-def run_check(courses_dir: Path, *, as_json: bool, out: TextIO) -> int:
-    """Print the report for `courses_dir`; 0 when there are no errors, else 1."""
+def run_check(
+    courses_dir: Path,
+    *,
+    as_json: bool,
+    out: TextIO,
+    stored: Mapping[str, Mapping[str, set[str]]] | None = None,
+) -> int:
+    """Print the report for `courses_dir`; 0 when there are no errors, else 1.
+
+    With `stored` (course id -> kind -> ids that have answers or progress in the
+    database), ids that the content no longer has are reported as orphans. Orphans
+    do not fail the check: the stored data stays, it is just no longer reachable.
+    """
     errors: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
     courses: list[Course] = []
@@ -29,18 +40,31 @@ def run_check(courses_dir: Path, *, as_json: bool, out: TextIO) -> int:
         warnings.extend(result.warnings)
         if result.course is not None:
             courses.append(result.course)
+    orphans: dict[str, list[str]] = {}
+    if stored is not None:
+        for course in courses:
+            found = find_orphans(course, {k: set(v) for k, v in stored.get(course.id, {}).items()})
+            if found:
+                orphans[course.id] = found
     if as_json:
-        report = {
+        report: dict[str, object] = {
             "ok": not errors,
             "errors": [d.to_json() for d in errors],
             "warnings": [d.to_json() for d in warnings],
             "courses": [course_json(c) for c in courses],
         }
+        if stored is not None:
+            report["orphans"] = orphans
         json.dump(report, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
         for diagnostic in (*errors, *warnings):
             out.write(f"{diagnostic}\n")
+        for course_id, ids in orphans.items():
+            out.write(
+                f"Hinweis: {course_id}: gespeicherte Antworten oder Fortschritt zu IDs, die es"
+                f" nicht mehr gibt: {', '.join(ids)}\n"
+            )
         out.write(_summary(len(courses), len(errors), len(warnings)) + "\n")
     return 1 if errors else 0
 

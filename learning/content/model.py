@@ -66,7 +66,8 @@ class Question:
     options: tuple[Option, ...] = ()
     explanation_html: str = ""
     match_choices: tuple[MatchChoice, ...] = ()
-    steps: Mapping[str, ScenarioStep] = field(default_factory=lambda: _EMPTY_STEPS)
+    # A mapping proxy is unhashable; leaving it out keeps Question (and Course) hashable.
+    steps: Mapping[str, ScenarioStep] = field(default_factory=lambda: _EMPTY_STEPS, hash=False)
     start_step: str = ""
     intro_html: str = ""
     line: int = 0

@@ -74,7 +74,7 @@ async def seen_pages_by_course(db: Database, user_id: int) -> dict[str, set[str]
 async def last_page(db: Database, user_id: int, course_id: str) -> str | None:
     value = await db.scalar(
         "SELECT page_id FROM page_views WHERE user_id = ? AND course_id = ?"
-        " ORDER BY last_seen DESC, rowid DESC LIMIT 1",
+        " ORDER BY last_seen DESC, page_id LIMIT 1",
         (user_id, course_id),
     )
     return None if value is None else str(value)

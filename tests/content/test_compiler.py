@@ -258,3 +258,13 @@ def test_hashes_track_edits(tmp_path: Path, course: Course) -> None:
     assert edited is not None and edited.content_hash != course.content_hash
     changed = [p.id for p in edited.pages if p.source_hash != course.page(p.id).source_hash]  # type: ignore[union-attr]
     assert changed == ["fall"]
+
+
+def test_model_is_frozen_and_hashable(course: Course) -> None:
+    scenario = question(course, "fall-anerkennung")
+    with pytest.raises(AttributeError):
+        scenario.id = "neu"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        scenario.steps["neu"] = scenario.steps["start"]  # type: ignore[index]
+    assert hash(scenario) == hash(question(course, "fall-anerkennung"))
+    assert {course: 1}[course] == 1

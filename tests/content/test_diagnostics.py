@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -315,3 +316,9 @@ def test_messages_are_german_and_formatted(tmp_path: Path) -> None:
         "courses/k/01-a.md:8: E204 Überschrift der Ebene 1 ('#') ist nicht erlaubt: "
         "Seiten beginnen mit '##'."
     )
+
+
+def test_authoring_guide_lists_every_code() -> None:
+    guide = (Path(__file__).parents[2] / "docs" / "authoring.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| ([EW]\d{3}) \|", guide, flags=re.MULTILINE))
+    assert listed == set(CODES)
