@@ -9,7 +9,7 @@ from starlette.responses import Response
 from learning import grading
 from learning.content.model import Course, Question
 from learning.progress import course_progress, neighbours
-from learning.store import answers, progress
+from learning.store import answers, attempts, progress
 from learning.store.users import User
 from learning.web.completion import try_complete
 from learning.web.flash import redirect
@@ -62,17 +62,14 @@ async def show_page(request: Request) -> Response:
     previous = None
     if session.last_page_id and session.last_page_at and session.last_page_course:
         previous = (session.last_page_course, session.last_page_id, session.last_page_at)
-    async with services.db.transaction() as tx:
-        await progress.record_page_view(
-            tx,
-            user_id=user.id,
-            session_hash=session.id_hash,
-            course_id=course.id,
-            page_id=page.id,
-            now=now,
-            previous=previous,
-        )
-        await try_complete(tx, course, user, now)
+    # Group commit: this returns once the view is committed, together with the views
+    # of whoever else asked in the same moment.
+    await services.page_views.submit(
+        progress.PageViewWrite(user.id, session.id_hash, course.id, page.id, now, previous)
+    )
+    if await attempts.completion_due(services.db, user.id, course.id):
+        async with services.db.transaction() as tx:
+            await try_complete(tx, course, user, now)
     views = await progress.page_views(services.db, user.id, course.id)
     lesson = course.lesson_of(page.id)
     assert lesson is not None  # noqa: S101 - page_or_404 guarantees it
@@ -159,17 +156,18 @@ async def answer(request: Request) -> Response:
             "error",
         )
     result = grading.grade(question, response)
-    async with services.db.transaction() as tx:
-        await answers.add_answer(
-            tx,
-            user_id=user.id,
-            course_id=course.id,
-            question_id=question.id,
-            content_hash=course.content_hash,
-            response=result.response,
-            correct=result.correct,
-            now=now,
+    # Group commit: the redirect is sent only after the COMMIT that holds this answer.
+    await services.answers.submit(
+        answers.NewAnswer(
+            user.id,
+            course.id,
+            question.id,
+            course.content_hash,
+            result.response,
+            result.correct,
+            now,
         )
+    )
     return redirect(request, f"{page_url}#result-{question.id}")
 
 
