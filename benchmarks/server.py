@@ -96,6 +96,18 @@ class Server:
     def window_peak_mb(self) -> float:
         return self._window_peak_kib / 1024
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU the server has used: unlike wall time, this does not
+        depend on what else the machine is running."""
+        if self.proc is None:
+            return 0.0
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        ticks = int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def rss_mb(self) -> float:
         return _status_kib(self.proc.pid, "VmRSS") / 1024 if self.proc else 0.0
 
