@@ -30,6 +30,7 @@ browser-deps: $(STAMP)
 	./scripts/install-browser-deps
 
 test: lint browser-deps
+	$(BIN)/learning check courses
 	$(BIN)/pytest
 
 bench: $(STAMP)
