@@ -34,7 +34,7 @@ test: lint browser-deps
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 soak: $(STAMP)
 	$(BIN)/python benchmarks/soak.py
