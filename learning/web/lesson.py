@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -9,7 +10,7 @@ from starlette.responses import Response
 from learning import grading
 from learning.content.model import Course, Question
 from learning.i18n import N_
-from learning.progress import course_progress, neighbours
+from learning.progress import neighbours
 from learning.store import answers, attempts, progress
 from learning.store.users import User
 from learning.web.completion import try_complete
@@ -35,14 +36,19 @@ async def page_state(
     request: Request, course: Course, user_id: int, questions: tuple[Question, ...]
 ) -> dict[str, object]:
     db = services_of(request).db
-    graded_ids = [q.id for q in questions if q.type != "scenario"]
+    graded_ids = [q.id for q in questions if q.type not in ("scenario", "reflection")]
     scenario_ids = [q.id for q in questions if q.type == "scenario"]
-    latest = await answers.latest_answers(db, user_id, course.id, graded_ids)
-    notes = {r.question_id: r for r in await answers.reflections(db, user_id, course.id)}
-    runs = await answers.latest_runs(db, user_id, course.id, scenario_ids)
+    # Most pages hold no question of a kind: skip its query rather than ask for nothing.
+    latest = await answers.latest_answers(db, user_id, course.id, graded_ids) if graded_ids else {}
+    notes = (
+        {r.question_id: r for r in await answers.reflections(db, user_id, course.id)}
+        if any(q.type == "reflection" for q in questions)
+        else {}
+    )
+    runs = await answers.latest_runs(db, user_id, course.id, scenario_ids) if scenario_ids else {}
     results = {}
     for q in questions:
-        if q.id in latest and q.type not in ("reflection", "scenario"):
+        if q.id in latest:
             stored, count = latest[q.id]
             results[q.id] = {
                 "grade": grading.grade(q, stored.response),
@@ -90,7 +96,6 @@ async def show_page(request: Request) -> Response:
             "prev_page": prev_page,
             "next_page": next_page,
             "is_last_of_lesson": lesson.pages[-1].id == page.id,
-            "progress": course_progress(course, views.keys(), test_passed=False, completed=False),
             "preview": False,
             **state,
         },
@@ -105,15 +110,20 @@ def _question(course: Course, page_id: str, question_id: str) -> Question:
     return question
 
 
-async def answer(request: Request) -> Response:
-    services = services_of(request)
+async def _posted_question(request: Request) -> tuple[User, Course, Question, FormData, str]:
+    """Resolve and authorise a question form post: who, which course and question, the form."""
     user = current_user(request)
     course = course_or_404(request)
     page_id = request.path_params["page_id"]
     question = _question(course, page_id, request.path_params["question_id"])
     await _require_enrolment(request, course, user)
     form = await request.form()
-    page_url = f"/courses/{course.id}/pages/{page_id}"
+    return user, course, question, form, f"/courses/{course.id}/pages/{page_id}"
+
+
+async def answer(request: Request) -> Response:
+    services = services_of(request)
+    user, course, question, form, page_url = await _posted_question(request)
     now = services.clock()
 
     if question.type == "reflection":
@@ -174,10 +184,7 @@ async def answer(request: Request) -> Response:
     return redirect(request, f"{page_url}#result-{question.id}")
 
 
-def _multi(form: object) -> dict[str, list[str]]:
-    from starlette.datastructures import FormData
-
-    assert isinstance(form, FormData)  # noqa: S101 - request.form() returns FormData
+def _multi(form: FormData) -> dict[str, list[str]]:
     result: dict[str, list[str]] = {}
     for key, value in form.multi_items():
         if isinstance(value, str):
@@ -187,15 +194,9 @@ def _multi(form: object) -> dict[str, list[str]]:
 
 async def scenario_choice(request: Request) -> Response:
     services = services_of(request)
-    user = current_user(request)
-    course = course_or_404(request)
-    page_id = request.path_params["page_id"]
-    question = _question(course, page_id, request.path_params["question_id"])
+    user, course, question, form, page_url = await _posted_question(request)
     if question.type != "scenario":
         raise HTTPException(404)
-    await _require_enrolment(request, course, user)
-    form = await request.form()
-    page_url = f"/courses/{course.id}/pages/{page_id}"
     now = services.clock()
     restart = form.get("restart") == "1"
     async with services.db.transaction() as tx:
