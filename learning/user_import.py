@@ -11,7 +11,7 @@ from typing import Any
 from learning.store.users import ROLES, Role
 
 MAX_BYTES = 2 * 1024 * 1024
-MAX_ROWS = 5000
+MAX_ROWS = 2000  # the signed preview must stay below the 1 MB form-field limit
 MAX_NAME = 200
 MAX_EMAIL = 320
 

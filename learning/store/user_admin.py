@@ -220,3 +220,28 @@ async def existing_emails(db: Database, emails: list[str]) -> set[str]:
         )
         found.update(str(row[0]) for row in rows)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSummary:
+    id: int
+    name: str
+    members: int
+    learners: int
+
+
+async def groups_with_counts(db: Database) -> list[GroupSummary]:
+    rows = await db.fetchall(
+        "SELECT g.id, g.name, count(u.id) AS members,"
+        " coalesce(sum(u.role = 'learner'), 0) AS learners"
+        " FROM groups g LEFT JOIN users u ON u.group_id = g.id"
+        " GROUP BY g.id ORDER BY g.name"
+    )
+    return [GroupSummary(r["id"], r["name"], r["members"], r["learners"]) for r in rows]
+
+
+async def group_name(db: Database, group_id: int) -> str:
+    name = await db.scalar("SELECT name FROM groups WHERE id = ?", (group_id,))
+    if name is None:
+        raise NotFound(f"group {group_id}")
+    return str(name)
