@@ -335,3 +335,9 @@ async def seed_known(db: Database) -> Known:
             (ids["k1"], "2026-02-03 10:00:00"),
         )
     return Known(ids)
+
+
+def install_catalog(services: Any, *courses: FakeCourse) -> FakeCatalog:
+    catalog = FakeCatalog(list(courses) or [make_course()])
+    services.catalog = catalog
+    return catalog
