@@ -40,7 +40,10 @@ async def import_preview(request: Request) -> Response:
     services = services_of(request)
     form = await request.form()
     upload = form.get("file")
-    data = await upload.read(MAX_BYTES + 1) if isinstance(upload, UploadFile) else b""
+    data = b""
+    if isinstance(upload, UploadFile):
+        data = await upload.read(MAX_BYTES + 1)
+        await upload.close()
     parsed = await validate_import(request, data)
     payload = ""
     status = 400 if parsed.errors else 200

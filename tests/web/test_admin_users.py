@@ -259,9 +259,9 @@ async def test_enrol_user_and_group_and_reset_progress(
     assert response.status_code == 303
     for table in ("page_views", "test_attempts", "completions", "certificates"):
         assert (
-            await services.db.scalar(f"SELECT count(*) FROM {table} WHERE user_id = ?", (a.id,))
+            await services.db.scalar(f"SELECT count(*) FROM {table} WHERE user_id = ?", (a.id,))  # noqa: S608
             == 0
-        ), table  # noqa: S608
+        ), table
     assert (
         await services.db.scalar("SELECT count(*) FROM reflections WHERE user_id = ?", (a.id,)) == 1
     )
