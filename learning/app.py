@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,18 +14,32 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from learning.check import find_orphans
 from learning.clock import Clock, utc_now
 from learning.config import Settings
+from learning.content.catalog import Catalog
+from learning.content.model import CompileResult
+from learning.content.watch import watch_courses
 from learning.i18n import Translator
 from learning.passwords import PasswordHasher
 from learning.signing import Signer
 from learning.store import users
+from learning.store.content_ids import stored_ids
 from learning.store.db import Database
 from learning.store.migrate import migrate
-from learning.web import account, home
+from learning.web import (
+    account,
+    catalog,
+    certificates,
+    course_files,
+    final_test,
+    home,
+    learner_data,
+    lesson,
+)
 from learning.web.admin_routes import admin_routes
 from learning.web.errors import http_error, server_error
-from learning.web.guards import ANYONE, SIGNED_IN, get, post
+from learning.web.guards import ANYONE, LEARNER, SIGNED_IN, get, post
 from learning.web.security_headers import SecurityHeadersMiddleware
 from learning.web.services import Services
 from learning.web.session_middleware import SessionMiddleware
@@ -34,7 +50,7 @@ log = logging.getLogger("learning")
 
 def routes(settings: Settings) -> list[BaseRoute]:
     return [
-        get("/", home.start, ANYONE),
+        get("/", catalog.catalogue, SIGNED_IN),
         get("/healthz", home.healthz, ANYONE),
         get("/login", account.login_form, ANYONE),
         post("/login", account.login, ANYONE),
@@ -45,9 +61,60 @@ def routes(settings: Settings) -> list[BaseRoute]:
         get("/barrierefreiheit", home.accessibility, ANYONE),
         get("/leichte-sprache", home.easy_language, ANYONE),
         get("/datenschutz", home.privacy, ANYONE),
+        get("/courses/{course_id}", catalog.overview),
+        post("/courses/{course_id}/enrol", catalog.enrol),
+        get("/courses/{course_id}/pages/{page_id}", lesson.show_page),
+        post("/courses/{course_id}/pages/{page_id}/answer/{question_id}", lesson.answer),
+        post("/courses/{course_id}/pages/{page_id}/scenario/{question_id}", lesson.scenario_choice),
+        get("/courses/{course_id}/glossar", course_files.glossary),
+        get("/courses/{course_id}/media/{name}", course_files.media),
+        get("/courses/{course_id}/test", final_test.intro, LEARNER),
+        post("/courses/{course_id}/test/start", final_test.start, LEARNER),
+        get("/courses/{course_id}/test/{attempt_id}", final_test.attempt_form, LEARNER),
+        post("/courses/{course_id}/test/{attempt_id}", final_test.submit, LEARNER),
+        get("/courses/{course_id}/test/{attempt_id}/ergebnis", final_test.result, LEARNER),
+        get("/courses/{course_id}/zertifikat", certificates.download, LEARNER),
+        get("/verify", certificates.verify_form, ANYONE),
+        get("/verify/{code}", certificates.verify, ANYONE),
+        get("/lernstand", learner_data.overview, LEARNER),
+        get("/lernstand/export.json", learner_data.export, SIGNED_IN),
+        get("/notizen", learner_data.notes, LEARNER),
         *admin_routes(),
         Mount("/static", StaticFiles(directory=str(settings.static)), name="static"),
     ]
+
+
+async def load_courses(services: Services) -> None:
+    """Compile every course once; a broken course is logged, the others still serve.
+
+    Ids that have stored progress but no longer exist in the content are logged too,
+    so that a trainer's rename does not silently strand learners' answers.
+    """
+    catalog = services.catalog
+    if catalog is None:
+        return
+    catalog.load()
+    for folder, result in catalog.results.items():
+        for diagnostic in result.errors:
+            log.error("%s", diagnostic)
+        if result.errors:
+            log.error("Kurs %s hat Fehler und wird nicht angeboten.", folder)
+    stored = await stored_ids(services.db)
+    for course in catalog.courses:
+        orphans = find_orphans(course, stored.get(course.id, {}))
+        if orphans:
+            log.warning(
+                "Kurs %s: gespeicherte Daten zu entfernten IDs: %s", course.id, ", ".join(orphans)
+            )
+
+
+def report_reload(folder: str, result: CompileResult) -> None:
+    if result.ok:
+        log.info("Kurs %s neu übersetzt.", folder)
+        return
+    for diagnostic in result.errors:
+        log.error("%s", diagnostic)
+    log.error("Kurs %s: Änderung fehlerhaft, die letzte gute Fassung bleibt online.", folder)
 
 
 def setup_link(services: Services) -> str:
@@ -64,6 +131,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
         signer=Signer(settings.secret_key),
         translator=translator,
         templates=build_environment(settings, translator),
+        catalog=Catalog(settings.courses),
         clock=clock,
     )
 
@@ -72,13 +140,29 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
         await services.db.open()
         try:
             await migrate(services.db)
+            await load_courses(services)
+            stop_watching = asyncio.Event()
+            watcher = (
+                asyncio.create_task(
+                    watch_courses(services.catalog, report_reload, stop_event=stop_watching)
+                )
+                if settings.reload and services.catalog is not None
+                else None
+            )
             if announce and not await users.admin_exists(services.db):
                 print(
                     "\nNoch kein Admin-Konto. Einrichtungslink (einmalig, 24 Stunden gültig):\n"
                     f"  {setup_link(services)}\n",
                     flush=True,
                 )
-            yield
+            try:
+                yield
+            finally:
+                if watcher is not None:
+                    stop_watching.set()
+                    watcher.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await watcher
         finally:
             await services.db.close()
             services.hasher.close()

@@ -138,7 +138,21 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from learning.check import run_check
 
-    code: int = run_check(Path(args.courses_dir), as_json=args.json, out=sys.stdout)
+    stored = None
+    if args.database:
+        from learning.store.content_ids import stored_ids
+        from learning.store.db import Database
+
+        path = Path(args.database)
+        if not path.is_file():
+            return _fail(f"Datenbank nicht gefunden: {path}")
+
+        async def read() -> dict[str, dict[str, set[str]]]:
+            async with Database(path, readers=1) as db:
+                return await stored_ids(db)
+
+        stored = asyncio.run(read())
+    code: int = run_check(Path(args.courses_dir), as_json=args.json, out=sys.stdout, stored=stored)
     return code
 
 
@@ -162,6 +176,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="Kurse prüfen")
     check.add_argument("courses_dir", nargs="?", default="courses")
     check.add_argument("--json", action="store_true")
+    check.add_argument(
+        "--database",
+        default=argparse.SUPPRESS,
+        help="auch IDs melden, zu denen Antworten gespeichert sind, die es nicht mehr gibt",
+    )
     check.set_defaults(func=cmd_check)
 
     users_parser = sub.add_parser("users", help="Konten verwalten")

@@ -19,6 +19,7 @@ ANYONE: frozenset[Role] | None = None
 SIGNED_IN: frozenset[Role] = frozenset(ROLES)
 STAFF: frozenset[Role] = frozenset({"trainer", "admin"})
 ADMIN: frozenset[Role] = frozenset({"admin"})
+LEARNER: frozenset[Role] = frozenset({"learner"})
 
 
 def _guard(endpoint: Endpoint, roles: frozenset[Role] | None, *, post: bool) -> Endpoint:

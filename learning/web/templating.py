@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from starlette.responses import HTMLResponse
 
 from learning.clock import from_db
 from learning.config import Settings
+from learning.content.model import Question
 from learning.i18n import Translator, local_date, local_datetime, local_number
 from learning.web.cookies import FLASH_COOKIE, expire_header
 from learning.web.csrf import csrf_token
@@ -23,6 +25,15 @@ def _db_date(value: str | None) -> str:
 
 def _db_datetime(value: str | None) -> str:
     return local_datetime(from_db(value)) if value else ""
+
+
+_SINGLE_PARAGRAPH = re.compile(r"^<p>((?:(?!</?p>).)*)</p>\s*$", re.DOTALL)
+
+
+def inline_stem(html: str) -> str:
+    """The inside of a stem that is one paragraph, so it can be a <legend>; else ""."""
+    match = _SINGLE_PARAGRAPH.match(html.strip())
+    return match.group(1) if match else ""
 
 
 def build_environment(settings: Settings, translator: Translator) -> Environment:
@@ -42,6 +53,8 @@ def build_environment(settings: Settings, translator: Translator) -> Environment
     env.filters["db_date"] = _db_date
     env.filters["db_datetime"] = _db_datetime
     env.filters["number"] = local_number
+    env.filters["inline_stem"] = inline_stem
+    env.tests["question"] = lambda value: isinstance(value, Question)
     env.globals["settings"] = settings
     return env
 

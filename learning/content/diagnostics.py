@@ -1,0 +1,100 @@
+"""Error and warning codes, and the collector every compiler stage reports into."""
+
+from __future__ import annotations
+
+from learning.content.model import Diagnostic, Severity
+
+# The single list of codes: docs/authoring.md documents each one and the tests
+# check that every code here can actually be produced.
+CODES: dict[str, str] = {
+    "E100": "Kursordner nicht gefunden",
+    "E101": "Datei nicht lesbar oder nicht UTF-8",
+    "E102": "YAML-Syntaxfehler im Front Matter",
+    "E103": "Unbekannter Schlüssel im Front Matter",
+    "E104": "Pflichtschlüssel im Front Matter fehlt",
+    "E105": "Falscher Typ oder ungültiger Wert im Front Matter",
+    "E106": "Front Matter fehlt oder ist nicht abgeschlossen",
+    "E107": "Ungültige ID (erlaubt: a-z, 0-9, Bindestrich)",
+    "E108": "Kurs-ID kommt in zwei Kursordnern vor",
+    "E109": "Lektions-ID doppelt",
+    "E110": "Kurs ohne Lektionen",
+    "E111": "Kein Abschlusstest (Lektion mit kind: test)",
+    "E112": "Mehr als ein Abschlusstest",
+    "E113": "Abschlusstest ist nicht die letzte Lektionsdatei",
+    "E114": "Abschlusstest ohne bewertete Frage",
+    "E201": "Text vor der ersten Seitenüberschrift (##)",
+    "E202": "Seiten-ID doppelt",
+    "E203": "Lektion ohne Seiten",
+    "E204": "Überschrift der Ebene 1 (#) nicht erlaubt",
+    "E205": "Unbekannter Blocktyp oder ':::' ohne öffnenden Block",
+    "E206": "Block wird nicht mit ':::' geschlossen",
+    "E207": "Frage an dieser Stelle nicht erlaubt",
+    "E208": "Überschrift ergibt keine ID",
+    "E209": "Glossarbegriff doppelt",
+    "E301": "Frage ohne gültige ID ({#frage-id})",
+    "E302": "Frage-ID doppelt",
+    "E303": "Optionsliste fehlt oder hat zu wenige Optionen",
+    "E304": "Option ohne gültige Markierung oder gemischte Markierungen",
+    "E305": "Einfachauswahl braucht genau eine richtige Option",
+    "E306": "Mehrfachauswahl braucht mindestens eine richtige Option",
+    "E307": "Richtig/Falsch-Frage hat nicht die Form 'richtig'/'falsch'",
+    "E308": "Freitextfrage ohne akzeptierte Antwort",
+    "E309": "Reihenfolge: Positionen sind nicht genau 1..n",
+    "E310": "Zuordnung: Element nicht in der Form 'links = rechts'",
+    "E311": "Fragetyp im Abschlusstest nicht erlaubt",
+    "E312": "Unerwarteter Inhalt in einer Frage",
+    "E313": "Fragetext fehlt",
+    "E320": "Szenario ohne Schritte",
+    "E321": "Schritt-ID doppelt",
+    "E322": "Unbekanntes Sprungziel",
+    "E323": "Schritt ist vom Start aus nicht erreichbar",
+    "E324": "Kein Ende vom Start aus erreichbar",
+    "E325": "Szenario-Option ohne Sprungziel (-> schritt-id)",
+    "E401": "Unzulässiges Linkziel",
+    "E402": "Unbekannter Glossarbegriff",
+    "E403": "Bild ohne Alternativtext",
+    "E404": "Mediendatei fehlt",
+    "E405": "Unzulässiger Bildpfad oder Bildformat",
+    "E406": "SVG-Datei enthält Skript oder Event-Handler",
+    "W101": "Datei im Kursordner wird nicht verwendet",
+    "W301": "Frage ohne Erklärung",
+    "W302": "Option ohne Feedback",
+    "W401": "Fußnote verwendet, aber nicht definiert",
+}
+
+
+class Diagnostics:
+    """Collects every problem of one compile run; stages never stop at the first."""
+
+    def __init__(self) -> None:
+        self.errors: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []
+
+    def error(self, path: str, line: int, code: str, message: str) -> None:
+        self._add(self.errors, path, line, code, message, "error")
+
+    def warning(self, path: str, line: int, code: str, message: str) -> None:
+        self._add(self.warnings, path, line, code, message, "warning")
+
+    def _add(
+        self,
+        into: list[Diagnostic],
+        path: str,
+        line: int,
+        code: str,
+        message: str,
+        severity: Severity,
+    ) -> None:
+        if code not in CODES:  # a typo in a code would silently break the docs contract
+            raise ValueError(f"unknown diagnostic code {code}")
+        into.append(Diagnostic(path, max(line, 1), code, message, severity))
+
+    def sorted_errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(sorted(self.errors, key=_order))
+
+    def sorted_warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(sorted(self.warnings, key=_order))
+
+
+def _order(d: Diagnostic) -> tuple[str, int, str]:
+    return (d.path, d.line, d.code)

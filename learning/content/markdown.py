@@ -1,0 +1,466 @@
+"""The one place that builds and configures markdown-it: parsing, safe rendering, link checks."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote, unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from learning.content.diagnostics import Diagnostics
+
+QUESTION_CONTAINERS = (
+    "question",
+    "truefalse",
+    "text",
+    "ordering",
+    "matching",
+    "reflection",
+    "scenario",
+)
+PROSE_CONTAINERS = ("hinweis", "details")
+CONTAINERS = frozenset((*QUESTION_CONTAINERS, *PROSE_CONTAINERS))
+IMAGE_SUFFIXES = frozenset({".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"})
+
+_CONTAINER_NAME_RE = re.compile(r"[a-z]+")
+_SCHEME_RE = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_UNDEFINED_FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]")
+_SVG_ACTIVE_RE = re.compile(rb"<script|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
+
+Env = dict[str, Any]
+
+
+class _MarkdownIt(MarkdownIt):
+    def validateLink(self, url: str) -> bool:
+        # Accept every link while parsing so the compiler can report forbidden ones
+        # with a line number; rendering drops any href that fails `classify_url`.
+        return True
+
+
+@functools.cache
+def markdown() -> MarkdownIt:
+    """The process-wide parser; building it costs more than parsing a page."""
+    md = _MarkdownIt("default", {"html": False, "linkify": False, "typographer": False})
+    md.use(footnote_plugin, inline=False)
+    # One container rule for all block types: nine separate rules would each be
+    # tried on every line, which dominated the compile time.
+    md.use(container_plugin, "block", validate=_is_known_container, render=_render_container)
+    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("image", _render_image)
+    md.add_render_rule("footnote_ref", _render_footnote_ref)
+    return md
+
+
+def _html_renderer(md: MarkdownIt) -> RendererHTML:
+    renderer = md.renderer
+    assert isinstance(renderer, RendererHTML)  # noqa: S101 - markdown() never swaps it
+    return renderer
+
+
+def parse(text: str) -> tuple[list[Token], Env]:
+    env: Env = {}
+    tokens = markdown().parse(text, env)
+    stack: list[Token] = []
+    for token in tokens:
+        if token.type == "container_block_open":
+            stack.append(token)
+        elif token.type == "container_block_close" and stack:
+            # Close tokens carry no info; copy it so each can be rendered on its own.
+            token.info = stack.pop().info
+    return tokens, env
+
+
+def container_kind(token: Token) -> str | None:
+    """The block type (`question`, `hinweis`, ...) of a container open token."""
+    if token.type != "container_block_open":
+        return None
+    match = _CONTAINER_NAME_RE.match(token.info.strip())
+    return match.group(0) if match else None
+
+
+def _is_known_container(params: str, markup: str) -> bool:
+    match = _CONTAINER_NAME_RE.match(params.strip())
+    return match is not None and match.group(0) in CONTAINERS
+
+
+# -- URLs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    kind: str  # "external", "mailto", "anchor", "glossar", "media"
+    value: str  # the URL, anchor, term id or media file name
+
+
+def classify_url(url: str) -> Target | None:
+    """What a link points at, or None when the target is not allowed."""
+    if url.startswith("#"):
+        return Target("anchor", url)
+    scheme = _SCHEME_RE.match(url)
+    if scheme is not None:
+        name, rest = scheme.group(1).lower(), url[scheme.end() :]
+        if name in ("http", "https") and rest.startswith("//") and len(rest) > 2:
+            return Target("external", url)
+        if name == "mailto" and rest:
+            return Target("mailto", url)
+        if name == "glossar" and rest:
+            return Target("glossar", rest)
+        return None
+    if url.startswith("media/"):
+        file = unquote(url[len("media/") :])
+        parts = PurePosixPath(file).parts
+        if file and "\\" not in file and ".." not in parts and not file.startswith("/"):
+            return Target("media", file)
+    return None
+
+
+def public_href(target: Target, course_id: str) -> str:
+    if target.kind == "glossar":
+        return f"/courses/{quote(course_id)}/glossar#{quote(target.value)}"
+    if target.kind == "media":
+        return f"/courses/{quote(course_id)}/media/{quote(target.value)}"
+    return target.value
+
+
+# -- render rules -------------------------------------------------------------------------
+
+
+def _render_container(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Env) -> str:
+    token = tokens[idx]
+    match = _CONTAINER_NAME_RE.match(token.info.strip())
+    kind = match.group(0) if match else ""
+    if kind == "hinweis":
+        return _render_hinweis(token)
+    if kind == "details":
+        return _render_details(token)
+    # Questions are rendered by the web layer from model fields, never as prose.
+    return ""
+
+
+def _container_title(token: Token, name: str) -> str:
+    return token.info.strip()[len(name) :].strip()
+
+
+def _render_hinweis(token: Token) -> str:
+    if token.nesting == -1:
+        return "</aside>\n"
+    title = _container_title(token, "hinweis")
+    heading = f'<p class="hinweis-titel">{escape(title)}</p>\n' if title else ""
+    return f'<aside class="hinweis">\n{heading}'
+
+
+def _render_details(token: Token) -> str:
+    if token.nesting == -1:
+        return "</details>\n"
+    title = _container_title(token, "details") or "Details"
+    return f"<details>\n<summary>{escape(title)}</summary>\n"
+
+
+def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Env) -> str:
+    token = tokens[idx]
+    original = dict(token.attrs)
+    target = classify_url(str(token.attrGet("href") or ""))
+    if target is None:
+        token.attrs.pop("href", None)
+    else:
+        token.attrSet("href", public_href(target, env.get("course_id", "")))
+        if target.kind == "external":
+            token.attrSet("rel", "noopener noreferrer")
+    try:
+        result: str = self.renderToken(tokens, idx, options, env)
+    finally:
+        token.attrs = original  # the same tokens are checked and may be rendered again
+    return result
+
+
+def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Env) -> str:
+    token = tokens[idx]
+    original = dict(token.attrs)
+    target = classify_url(str(token.attrGet("src") or ""))
+    if target is None or target.kind != "media":
+        token.attrSet("src", "")
+    else:
+        token.attrSet("src", public_href(target, env.get("course_id", "")))
+    try:
+        result: str = self.image(tokens, idx, options, env)
+    finally:
+        token.attrs = original
+    return result
+
+
+def _render_footnote_ref(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Env
+) -> str:
+    footnote_id = tokens[idx].meta["id"]
+    numbers: dict[int, int] = env.setdefault("fn_numbers", {})
+    number = numbers.setdefault(footnote_id, len(numbers) + 1)
+    seen: dict[int, int] = env.setdefault("fn_seen", {})
+    sub = seen.get(footnote_id, 0)
+    seen[footnote_id] = sub + 1
+    ref_id = _ref_id(number, sub)
+    return f'<sup class="footnote-ref"><a href="#fn-{number}" id="{ref_id}">[{number}]</a></sup>'
+
+
+def _ref_id(number: int, sub: int) -> str:
+    return f"fnref-{number}" if sub == 0 else f"fnref-{number}-{sub + 1}"
+
+
+# -- token helpers ------------------------------------------------------------------------
+
+
+def blocks_of(tokens: Sequence[Token]) -> list[list[Token]]:
+    """Split a balanced token run into its top-level blocks."""
+    blocks: list[list[Token]] = []
+    current: list[Token] = []
+    depth = 0
+    for token in tokens:
+        current.append(token)
+        depth += token.nesting
+        if depth <= 0:
+            blocks.append(current)
+            current = []
+            depth = 0
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def line_of(tokens: Sequence[Token], default: int = 1) -> int:
+    """1-based source line of the first token that carries a map."""
+    for token in tokens:
+        if token.map is not None:
+            return token.map[0] + 1
+    return default
+
+
+def plain_text(children: Sequence[Token] | None) -> str:
+    parts: list[str] = []
+    for token in children or ():
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif token.type == "image":
+            parts.append(plain_text(token.children))
+    return " ".join("".join(parts).split())
+
+
+# -- rendering a page ---------------------------------------------------------------------
+
+
+@dataclass
+class Renderer:
+    """Renders parts of one parsed file; footnotes are numbered per page."""
+
+    course_id: str
+    parse_env: Env
+    tokens: Sequence[Token]
+    env: Env = field(default_factory=dict)
+    _footnotes: dict[int, list[Token]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.env = {"course_id": self.course_id}
+        current: list[Token] | None = None
+        for token in self.tokens:
+            if token.type == "footnote_open":
+                current = self._footnotes.setdefault(token.meta["id"], [])
+            elif token.type == "footnote_close":
+                current = None
+            elif current is not None and token.type != "footnote_anchor":
+                current.append(token)
+
+    def start_page(self) -> None:
+        self.env = {"course_id": self.course_id, "fn_numbers": {}, "fn_seen": {}}
+
+    def blocks(self, tokens: Sequence[Token]) -> str:
+        md = markdown()
+        return _html_renderer(md).render(list(tokens), md.options, self.env)
+
+    def inline(self, children: Sequence[Token] | None) -> str:
+        md = markdown()
+        return _html_renderer(md).renderInline(list(children or ()), md.options, self.env)
+
+    def inline_text(self, text: str) -> str:
+        return self.inline(self.reparse_inline(text))
+
+    def reparse_inline(self, text: str) -> list[Token]:
+        tokens = markdown().parseInline(text, self.parse_env)
+        return list(tokens[0].children or ()) if tokens else []
+
+    def drop_prefix(self, inline: Token, length: int) -> None:
+        """Remove the first `length` source characters (a marker) from an inline token."""
+        prefix, inline.content = inline.content[:length], inline.content[length:]
+        children = inline.children or []
+        first = children[0] if children else None
+        if first is not None and first.type == "text" and first.content.startswith(prefix):
+            # Cheaper than parsing again, and the usual case: the marker is plain text.
+            first.content = first.content[length:]
+            if not first.content:
+                children.pop(0)
+        else:
+            inline.children = self.reparse_inline(inline.content)
+
+    def drop_suffix(self, inline: Token, length: int) -> None:
+        """Remove the last `length` source characters (an `{#id}`) from an inline token."""
+        cut = len(inline.content) - length
+        suffix, inline.content = inline.content[cut:], inline.content[:cut]
+        children = inline.children or []
+        last = children[-1] if children else None
+        if last is not None and last.type == "text" and last.content.endswith(suffix):
+            last.content = last.content[: len(last.content) - length]
+            if not last.content:
+                children.pop()
+        else:
+            inline.children = self.reparse_inline(inline.content)
+
+    def footnotes_html(self) -> str:
+        numbers: dict[int, int] = self.env.get("fn_numbers", {})
+        if not numbers:
+            return ""
+        seen: dict[int, int] = self.env.get("fn_seen", {})
+        items = []
+        for footnote_id, number in sorted(numbers.items(), key=lambda item: item[1]):
+            body = self.blocks(self._footnotes.get(footnote_id, []))
+            back = " ".join(
+                f'<a href="#{_ref_id(number, sub)}" class="footnote-backref"'
+                f' aria-label="Zurück zum Text">↩</a>'
+                for sub in range(seen.get(footnote_id, 1))
+            )
+            items.append(f'<li id="fn-{number}">\n{body}<p class="footnote-back">{back}</p>\n</li>')
+        return '<section class="footnotes">\n<ol>\n' + "\n".join(items) + "\n</ol>\n</section>\n"
+
+
+# -- checks -------------------------------------------------------------------------------
+
+
+@dataclass
+class LinkChecker:
+    """Reports forbidden links, unknown glossary terms and bad images, with their line."""
+
+    path: str
+    diags: Diagnostics
+    media_dir: Path
+    glossary_ids: frozenset[str] | None  # None: glossary not compiled (it has errors)
+    _svg_checked: dict[Path, bool] = field(default_factory=dict)
+
+    def check(self, tokens: Sequence[Token]) -> None:
+        # Block tokens form a flat list; only inline tokens have (one level of) children.
+        for token in tokens:
+            if token.type == "inline" and token.map is not None:
+                self._check_inline(token, token.map[0] + 1)
+
+    def check_inline_children(self, children: Sequence[Token], line: int) -> None:
+        token = Token("inline", "", 0)
+        token.children = list(children)
+        self._check_inline(token, line)
+
+    def _check_inline(self, inline: Token, first_line: int) -> None:
+        line = first_line
+        for child in inline.children or ():
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "link_open":
+                self._check_link(str(child.attrGet("href") or ""), line)
+            elif child.type == "image":
+                self._check_image(child, line)
+            elif child.type == "text":
+                for match in _UNDEFINED_FOOTNOTE_RE.finditer(child.content):
+                    self.diags.warning(
+                        self.path,
+                        line,
+                        "W401",
+                        f"Fußnote '[^{match.group(1)}]' wird verwendet, aber nicht definiert.",
+                    )
+
+    def _check_link(self, url: str, line: int) -> None:
+        target = classify_url(url)
+        if target is None:
+            self.diags.error(
+                self.path,
+                line,
+                "E401",
+                f"Unzulässiges Linkziel '{url}': erlaubt sind http(s)://, mailto:, "
+                "glossar:, #anker und media/.",
+            )
+        elif target.kind == "glossar":
+            if self.glossary_ids is not None and target.value not in self.glossary_ids:
+                self.diags.error(
+                    self.path,
+                    line,
+                    "E402",
+                    f"Unbekannter Glossarbegriff '{target.value}' (glossary.md prüfen).",
+                )
+        elif target.kind == "media":
+            self._check_media_file(target.value, line)
+
+    def _check_image(self, token: Token, line: int) -> None:
+        src = str(token.attrGet("src") or "")
+        target = classify_url(src)
+        if target is None or target.kind != "media":
+            self.diags.error(
+                self.path,
+                line,
+                "E405",
+                f"Unzulässiger Bildpfad '{src}': Bilder liegen im Ordner media/ des Kurses "
+                "(media/datei.svg).",
+            )
+            return
+        if not plain_text(token.children):
+            self.diags.error(
+                self.path, line, "E403", f"Bild '{src}' ohne Alternativtext: ![Beschreibung](...)."
+            )
+        suffix = PurePosixPath(target.value).suffix.lower()
+        if suffix not in IMAGE_SUFFIXES:
+            allowed = ", ".join(sorted(IMAGE_SUFFIXES))
+            self.diags.error(
+                self.path, line, "E405", f"Unzulässiges Bildformat '{suffix}' (erlaubt: {allowed})."
+            )
+            return
+        file = self._check_media_file(target.value, line)
+        if file is not None and suffix == ".svg" and self._svg_is_active(file):
+            self.diags.error(
+                self.path,
+                line,
+                "E406",
+                f"SVG-Datei '{target.value}' enthält Skript oder Event-Handler.",
+            )
+
+    def _check_media_file(self, name: str, line: int) -> Path | None:
+        file = self.media_dir / name
+        try:
+            inside = file.resolve().is_relative_to(self.media_dir.resolve())
+            exists = inside and file.is_file()
+        except (OSError, ValueError):
+            exists = False
+        if not exists:
+            self.diags.error(self.path, line, "E404", f"Mediendatei 'media/{name}' nicht gefunden.")
+            return None
+        return file
+
+    def _svg_is_active(self, file: Path) -> bool:
+        if file not in self._svg_checked:
+            try:
+                self._svg_checked[file] = _SVG_ACTIVE_RE.search(file.read_bytes()) is not None
+            except OSError:
+                self._svg_checked[file] = True
+        return self._svg_checked[file]
+
+
+def stray_fences(tokens: Sequence[Token]) -> Iterator[tuple[int, str]]:
+    """Lines that look like `:::` but are not a known container: (line, text)."""
+    for token in tokens:
+        if token.type != "inline" or token.map is None or ":::" not in token.content:
+            continue
+        for offset, text in enumerate(token.content.split("\n")):
+            if text.strip().startswith(":::"):
+                yield token.map[0] + 1 + offset, text.strip()

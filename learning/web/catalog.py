@@ -1,0 +1,99 @@
+"""The course catalogue, the course overview and self-enrolment."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from learning.progress import STATUS_LABELS, changed_since, course_progress
+from learning.store import attempts, progress
+from learning.web.flash import redirect
+from learning.web.resolve import course_or_404, current_user, services_of
+from learning.web.templating import render
+
+
+async def catalogue(request: Request) -> Response:
+    services = services_of(request)
+    user = current_user(request)
+    if user.role != "learner":
+        return render(request, f"home_{user.role}.html")
+    db = services.db
+    enrolled = await progress.enrolled_courses(db, user.id)
+    seen = await progress.seen_pages_by_course(db, user.id)
+    done = await attempts.completions(db, user.id)
+    passed = {a.course_id for a in await attempts.attempts(db, user.id) if a.passed}
+    entries = []
+    for course in services.catalog.courses if services.catalog else ():
+        state = course_progress(
+            course,
+            seen.get(course.id, set()),
+            test_passed=course.id in passed,
+            completed=course.id in done,
+        )
+        entries.append({"course": course, "progress": state, "enrolled": course.id in enrolled})
+    return render(request, "catalogue.html", {"entries": entries, "labels": STATUS_LABELS})
+
+
+async def overview(request: Request) -> Response:
+    services = services_of(request)
+    user = current_user(request)
+    course = course_or_404(request)
+    db = services.db
+    enrolled = await progress.is_enrolled(db, user.id, course.id)
+    views = await progress.page_views(db, user.id, course.id) if enrolled else {}
+    tries = await attempts.attempts(db, user.id, course.id) if enrolled else []
+    completion = (await attempts.completions(db, user.id)).get(course.id) if enrolled else None
+    passed = any(a.passed for a in tries)
+    state = course_progress(
+        course, views.keys(), test_passed=passed, completed=completion is not None
+    )
+    last = await progress.last_page(db, user.id, course.id) if enrolled else None
+    resume = course.page(last) if last else None
+    submitted = [a for a in tries if a.submitted]
+    open_attempt = next((a for a in tries if not a.submitted), None)
+    changed = changed_since(course, completion.page_hashes) if completion else []
+    certificate = await attempts.certificate_for(db, user.id, course.id) if completion else None
+    return render(
+        request,
+        "course.html",
+        {
+            "course": course,
+            "enrolled": enrolled,
+            "progress": state,
+            "labels": STATUS_LABELS,
+            "resume": resume,
+            "first_page": course.content_pages[0] if course.content_pages else None,
+            "submitted": submitted,
+            "best": max((a.score or 0 for a in submitted), default=None),
+            "attempts_left": max(course.max_attempts - len(tries), 0),
+            "open_attempt": open_attempt,
+            "test_passed": passed,
+            "completion": completion,
+            "changed": changed,
+            "certificate": certificate,
+        },
+    )
+
+
+async def enrol(request: Request) -> Response:
+    services = services_of(request)
+    user = current_user(request)
+    course = course_or_404(request)
+    if user.role != "learner":
+        raise HTTPException(403, "Nur Teilnehmende können sich in Kurse einschreiben.")
+    if not course.open:
+        raise HTTPException(
+            403, "Für diesen Kurs werden Sie von der Administration eingeschrieben."
+        )
+    async with services.db.transaction() as tx:
+        await progress.enrol(tx, user.id, course.id, services.clock())
+    first = course.content_pages[0] if course.content_pages else None
+    if first is None:
+        return RedirectResponse(f"/courses/{course.id}", status_code=303)
+    return redirect(
+        request,
+        f"/courses/{course.id}/pages/{first.id}",
+        "Sie sind eingeschrieben. Viel Erfolg!",
+        "success",
+    )

@@ -1,0 +1,63 @@
+"""Certificate download for its owner and public verification by code."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from learning.certificate_pdf import certificate_pdf
+from learning.clock import from_db
+from learning.store import attempts
+from learning.web.resolve import course_or_404, current_user, services_of
+from learning.web.templating import render
+
+_CODE = re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$")
+
+
+async def download(request: Request) -> Response:
+    services = services_of(request)
+    user = current_user(request)
+    course = course_or_404(request)
+    certificate = await attempts.certificate_for(services.db, user.id, course.id)
+    if certificate is None:
+        raise HTTPException(404)
+    body = certificate_pdf(
+        learner_name=certificate.learner_name,
+        course_title=certificate.course_title,
+        course_subtitle=course.subtitle,
+        issued=from_db(certificate.issued_at),
+        duration_minutes=certificate.duration,
+        topics=certificate.topics,
+        code=certificate.code,
+        verify_url=f"{services.settings.public_url}/verify/{certificate.code}",
+    )
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={"content-disposition": f'attachment; filename="zertifikat-{course.id}.pdf"'},
+    )
+
+
+async def verify(request: Request) -> Response:
+    services = services_of(request)
+    code = request.path_params["code"].strip().upper()
+    certificate = (
+        await attempts.certificate_by_code(services.db, code) if _CODE.match(code) else None
+    )
+    if certificate is None:
+        return render(request, "verify.html", {"certificate": None, "code": code[:20]}, status=404)
+    return render(request, "verify.html", {"certificate": certificate, "code": code})
+
+
+async def verify_form(request: Request) -> Response:
+    code = request.query_params.get("code", "").strip().upper()[:20]
+    if code:
+        from urllib.parse import quote
+
+        from starlette.responses import RedirectResponse
+
+        return RedirectResponse(f"/verify/{quote(code, safe='')}", status_code=303)
+    return render(request, "verify.html", {"certificate": None, "code": "", "empty": True})

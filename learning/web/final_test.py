@@ -1,0 +1,214 @@
+"""The final test: start an attempt, answer all questions in one form, submit once."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from learning import grading
+from learning.content.model import Course, Question
+from learning.content.snapshot import question_from_json, question_to_json
+from learning.store import attempts, progress
+from learning.store.db import NotFound
+from learning.web.completion import try_complete
+from learning.web.flash import redirect
+from learning.web.lesson import _multi
+from learning.web.resolve import course_or_404, current_user, int_param, services_of
+from learning.web.templating import render
+
+SHUFFLED_TYPES = ("single", "multiple", "ordering")
+
+
+@dataclass(frozen=True, slots=True)
+class TestItem:
+    """A question of an attempt, as frozen at its start, with its option order."""
+
+    section: str
+    question: Question
+    order: list[int]
+
+
+def snapshot(
+    course: Course, rng: random.Random
+) -> tuple[list[dict[str, Any]], dict[str, list[int]]]:
+    test = course.test
+    if test is None:
+        return [], {}
+    items: list[dict[str, Any]] = []
+    shuffle: dict[str, list[int]] = {}
+    for page in test.pages:
+        for q in page.questions:
+            items.append({"section": page.title, "question": question_to_json(q)})
+            positions = [o.position for o in q.options]
+            if q.type in SHUFFLED_TYPES:
+                rng.shuffle(positions)
+            shuffle[q.id] = positions
+    return items, shuffle
+
+
+def items_of(attempt: attempts.Attempt) -> list[TestItem]:
+    return [
+        TestItem(
+            str(entry["section"]),
+            q := question_from_json(entry["question"]),
+            attempt.shuffle.get(q.id, [o.position for o in q.options]),
+        )
+        for entry in attempt.questions
+    ]
+
+
+async def intro(request: Request) -> Response:
+    services = services_of(request)
+    user = current_user(request)
+    course = course_or_404(request)
+    if course.test is None or not await progress.is_enrolled(services.db, user.id, course.id):
+        raise HTTPException(404)
+    tries = await attempts.attempts(services.db, user.id, course.id)
+    open_attempt = next((a for a in tries if not a.submitted), None)
+    question_count = sum(len(p.questions) for p in course.test.pages)
+    return render(
+        request,
+        "test_intro.html",
+        {
+            "course": course,
+            "tries": [a for a in tries if a.submitted],
+            "open_attempt": open_attempt,
+            "attempts_left": max(course.max_attempts - len(tries), 0),
+            "question_count": question_count,
+            "passed": any(a.passed for a in tries),
+        },
+    )
+
+
+async def start(request: Request) -> Response:
+    services = services_of(request)
+    user = current_user(request)
+    course = course_or_404(request)
+    if course.test is None or not await progress.is_enrolled(services.db, user.id, course.id):
+        raise HTTPException(404)
+    items, shuffle = snapshot(course, random.Random(secrets.randbits(64)))  # noqa: S311 - shuffling, not secrecy
+    async with services.db.transaction() as tx:
+        existing = await attempts.open_attempt_in(tx, user.id, course.id)
+        if existing is not None:
+            attempt_id = existing
+        else:
+            used = await attempts.count_attempts_in(tx, user.id, course.id)
+            if used >= course.max_attempts:
+                return redirect(
+                    request,
+                    f"/courses/{course.id}/test",
+                    "Sie haben alle Versuche für diesen Test verbraucht.",
+                    "error",
+                )
+            attempt_id = await attempts.create_attempt(
+                tx,
+                user_id=user.id,
+                course_id=course.id,
+                content_hash=course.content_hash,
+                questions=items,
+                shuffle=shuffle,
+                now=services.clock(),
+            )
+    return RedirectResponse(f"/courses/{course.id}/test/{attempt_id}", status_code=303)
+
+
+async def _own_attempt(request: Request) -> tuple[Course, attempts.Attempt]:
+    services = services_of(request)
+    user = current_user(request)
+    course = course_or_404(request)
+    try:
+        attempt = await attempts.get_attempt(
+            services.db, int_param(request, "attempt_id"), user_id=user.id, course_id=course.id
+        )
+    except NotFound:
+        raise HTTPException(404) from None
+    return course, attempt
+
+
+async def attempt_form(request: Request) -> Response:
+    course, attempt = await _own_attempt(request)
+    if attempt.submitted:
+        return RedirectResponse(f"/courses/{course.id}/test/{attempt.id}/ergebnis", status_code=303)
+    items = items_of(attempt)
+    sections: list[tuple[str, list[TestItem]]] = []
+    for item in items:
+        if not sections or sections[-1][0] != item.section:
+            sections.append((item.section, []))
+        sections[-1][1].append(item)
+    return render(
+        request,
+        "test_attempt.html",
+        {"course": course, "attempt": attempt, "sections": sections, "count": len(items)},
+    )
+
+
+async def submit(request: Request) -> Response:
+    services = services_of(request)
+    user = current_user(request)
+    course, attempt = await _own_attempt(request)
+    result_url = f"/courses/{course.id}/test/{attempt.id}/ergebnis"
+    if attempt.submitted:
+        return redirect(request, result_url, "Dieser Versuch wurde bereits abgegeben.", "info")
+    form = _multi(await request.form())
+    answers: list[attempts.AttemptAnswer] = []
+    correct = 0
+    items = items_of(attempt)
+    for item in items:
+        try:
+            response = grading.parse_answer(item.question, form)
+        except grading.AnswerError:
+            # A damaged field counts as unanswered rather than failing the whole test.
+            response = None
+        ok = bool(response is not None and grading.grade(item.question, response).correct)
+        correct += ok
+        answers.append(attempts.AttemptAnswer(item.question.id, response, ok))
+    score = round(100 * correct / len(items), 1) if items else 0.0
+    passed = score >= course.pass_mark
+    now = services.clock()
+    async with services.db.transaction() as tx:
+        stored = await attempts.submit_attempt(
+            tx, attempt.id, score=score, passed=passed, answers=answers, now=now
+        )
+        if stored and passed:
+            await try_complete(tx, course, user, now)
+    if not stored:
+        return redirect(request, result_url, "Dieser Versuch wurde bereits abgegeben.", "info")
+    return RedirectResponse(result_url + "#ergebnis", status_code=303)
+
+
+async def result(request: Request) -> Response:
+    services = services_of(request)
+    course, attempt = await _own_attempt(request)
+    if not attempt.submitted:
+        return RedirectResponse(f"/courses/{course.id}/test/{attempt.id}", status_code=303)
+    stored = await attempts.attempt_answers(services.db, attempt.id)
+    rows = []
+    for item in items_of(attempt):
+        answer = stored.get(item.question.id)
+        grade = (
+            grading.grade(item.question, answer.response)
+            if answer is not None and answer.response is not None
+            else None
+        )
+        rows.append({"item": item, "answer": answer, "grade": grade})
+    user = current_user(request)
+    tries = await attempts.attempts(services.db, user.id, course.id)
+    completion = (await attempts.completions(services.db, user.id)).get(course.id)
+    return render(
+        request,
+        "test_result.html",
+        {
+            "course": course,
+            "attempt": attempt,
+            "rows": rows,
+            "attempts_left": max(course.max_attempts - len(tries), 0),
+            "completion": completion,
+            "all_seen": completion is not None,
+        },
+    )

@@ -1,0 +1,252 @@
+"""Lesson pages: reading, knowledge checks, reflections and case scenarios."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from learning import grading
+from learning.content.model import Course, Question
+from learning.progress import course_progress, neighbours
+from learning.store import answers, progress
+from learning.store.users import User
+from learning.web.completion import try_complete
+from learning.web.flash import redirect
+from learning.web.forms import clean_text
+from learning.web.resolve import course_or_404, current_user, page_or_404, services_of
+from learning.web.templating import render
+
+MAX_REFLECTION = 10_000
+
+
+async def _require_enrolment(request: Request, course: Course, user: User) -> None:
+    if not await progress.is_enrolled(services_of(request).db, user.id, course.id):
+        raise HTTPException(
+            403,
+            "Sie sind in diesen Kurs nicht eingeschrieben. Bitte schreiben Sie sich zuerst ein.",
+        )
+
+
+async def page_state(
+    request: Request, course: Course, user_id: int, questions: tuple[Question, ...]
+) -> dict[str, object]:
+    db = services_of(request).db
+    graded_ids = [q.id for q in questions if q.type != "scenario"]
+    scenario_ids = [q.id for q in questions if q.type == "scenario"]
+    latest = await answers.latest_answers(db, user_id, course.id, graded_ids)
+    notes = {r.question_id: r for r in await answers.reflections(db, user_id, course.id)}
+    runs = await answers.latest_runs(db, user_id, course.id, scenario_ids)
+    results = {}
+    for q in questions:
+        if q.id in latest and q.type not in ("reflection", "scenario"):
+            stored, count = latest[q.id]
+            results[q.id] = {
+                "grade": grading.grade(q, stored.response),
+                "response": stored.response,
+                "count": count,
+            }
+    return {"results": results, "notes": notes, "runs": runs}
+
+
+async def show_page(request: Request) -> Response:
+    services = services_of(request)
+    user = current_user(request)
+    course = course_or_404(request)
+    page = page_or_404(course, request.path_params["page_id"])
+    if user.role != "learner":
+        return redirect(request, f"/trainer/{course.id}/preview/{page.id}")
+    await _require_enrolment(request, course, user)
+    session = request.state.session
+    now = services.clock()
+    previous = None
+    if session.last_page_id and session.last_page_at and session.last_page_course:
+        previous = (session.last_page_course, session.last_page_id, session.last_page_at)
+    async with services.db.transaction() as tx:
+        await progress.record_page_view(
+            tx,
+            user_id=user.id,
+            session_hash=session.id_hash,
+            course_id=course.id,
+            page_id=page.id,
+            now=now,
+            previous=previous,
+        )
+        await try_complete(tx, course, user, now)
+    views = await progress.page_views(services.db, user.id, course.id)
+    lesson = course.lesson_of(page.id)
+    assert lesson is not None  # noqa: S101 - page_or_404 guarantees it
+    prev_page, next_page = neighbours(course, page)
+    state = await page_state(request, course, user.id, page.questions)
+    return render(
+        request,
+        "page.html",
+        {
+            "course": course,
+            "lesson": lesson,
+            "page": page,
+            "seen": set(views),
+            "index": lesson.pages.index(page) + 1,
+            "prev_page": prev_page,
+            "next_page": next_page,
+            "is_last_of_lesson": lesson.pages[-1].id == page.id,
+            "progress": course_progress(course, views.keys(), test_passed=False, completed=False),
+            "preview": False,
+            **state,
+        },
+    )
+
+
+def _question(course: Course, page_id: str, question_id: str) -> Question:
+    page = page_or_404(course, page_id)
+    question = next((q for q in page.questions if q.id == question_id), None)
+    if question is None:
+        raise HTTPException(404)
+    return question
+
+
+async def answer(request: Request) -> Response:
+    services = services_of(request)
+    user = current_user(request)
+    course = course_or_404(request)
+    page_id = request.path_params["page_id"]
+    question = _question(course, page_id, request.path_params["question_id"])
+    await _require_enrolment(request, course, user)
+    form = await request.form()
+    page_url = f"/courses/{course.id}/pages/{page_id}"
+    now = services.clock()
+
+    if question.type == "reflection":
+        raw = form.get(question.id)
+        text = clean_text(
+            raw if isinstance(raw, str) else "", max_length=MAX_REFLECTION, multiline=True
+        )
+        if not text:
+            return redirect(
+                request,
+                f"{page_url}#q-{question.id}",
+                "Bitte schreiben Sie zuerst etwas in das Feld.",
+                "error",
+            )
+        async with services.db.transaction() as tx:
+            await answers.save_reflection(
+                tx,
+                user_id=user.id,
+                course_id=course.id,
+                question_id=question.id,
+                text=text,
+                now=now,
+            )
+        return redirect(
+            request,
+            f"{page_url}#result-{question.id}",
+            "Ihre Notiz ist gespeichert. Nur Sie können sie sehen.",
+            "success",
+        )
+
+    if question.type == "scenario":
+        raise HTTPException(404)
+
+    try:
+        response = grading.parse_answer(question, _multi(form))
+    except grading.AnswerError as exc:
+        return redirect(request, f"{page_url}#q-{question.id}", str(exc), "error")
+    if response is None:
+        return redirect(
+            request,
+            f"{page_url}#q-{question.id}",
+            "Bitte wählen oder schreiben Sie eine Antwort.",
+            "error",
+        )
+    result = grading.grade(question, response)
+    async with services.db.transaction() as tx:
+        await answers.add_answer(
+            tx,
+            user_id=user.id,
+            course_id=course.id,
+            question_id=question.id,
+            content_hash=course.content_hash,
+            response=result.response,
+            correct=result.correct,
+            now=now,
+        )
+    return redirect(request, f"{page_url}#result-{question.id}")
+
+
+def _multi(form: object) -> dict[str, list[str]]:
+    from starlette.datastructures import FormData
+
+    assert isinstance(form, FormData)  # noqa: S101 - request.form() returns FormData
+    result: dict[str, list[str]] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            result.setdefault(key, []).append(value)
+    return result
+
+
+async def scenario_choice(request: Request) -> Response:
+    services = services_of(request)
+    user = current_user(request)
+    course = course_or_404(request)
+    page_id = request.path_params["page_id"]
+    question = _question(course, page_id, request.path_params["question_id"])
+    if question.type != "scenario":
+        raise HTTPException(404)
+    await _require_enrolment(request, course, user)
+    form = await request.form()
+    page_url = f"/courses/{course.id}/pages/{page_id}"
+    now = services.clock()
+    restart = form.get("restart") == "1"
+    async with services.db.transaction() as tx:
+        run = await answers.current_run_for_update(tx, user.id, course.id, question.id)
+        if restart or run is None:
+            run_id = await answers.start_run(
+                tx,
+                user_id=user.id,
+                course_id=course.id,
+                question_id=question.id,
+                content_hash=course.content_hash,
+                start_step=question.start_step,
+                now=now,
+            )
+            if restart:
+                return redirect(request, f"{page_url}#scenario-{question.id}-step")
+            run = answers.ScenarioRun(
+                run_id, question.id, [], question.start_step, "", None, course.content_hash
+            )
+        if run.finished_at is not None:
+            return redirect(request, f"{page_url}#scenario-{question.id}-step")
+        step_sent = form.get("step")
+        if step_sent != run.current_step or run.current_step not in question.steps:
+            # A stale form (back button, second tab): show where the run really is.
+            return redirect(
+                request,
+                f"{page_url}#scenario-{question.id}-step",
+                "Dieser Schritt wurde bereits beantwortet. Hier geht es weiter.",
+                "info",
+            )
+        try:
+            response = grading.parse_answer(question, _multi(form))
+        except grading.AnswerError as exc:
+            return redirect(request, f"{page_url}#scenario-{question.id}-step", str(exc), "error")
+        if response is None:
+            return redirect(
+                request,
+                f"{page_url}#scenario-{question.id}-step",
+                "Bitte wählen Sie eine Möglichkeit.",
+                "error",
+            )
+        target = str(response["target"])
+        path = [
+            *run.path,
+            {"step": run.current_step, "option": response["option"], "target": target},
+        ]
+        await answers.advance_run(
+            tx,
+            run.id,
+            path=path,
+            current_step=target,
+            finished=question.steps[target].is_end,
+            now=now,
+        )
+    return redirect(request, f"{page_url}#scenario-{question.id}-step")
