@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from learning.store.reports import ItemResponse, LearnerRow, StoredIds
+from learning.store.reports import ItemResponse, LearnerRow
 
 OTHERS = "weitere"
 NO_GROUP = "ohne Gruppe"
@@ -211,19 +211,3 @@ def item_analysis(
             )
         )
     return result
-
-
-@dataclass(frozen=True, slots=True)
-class Orphans:
-    pages: tuple[tuple[str, int], ...]  # (id, learners with stored progress)
-    questions: tuple[tuple[str, int], ...]
-
-
-def orphans(stored: StoredIds, page_ids: Iterable[str], question_ids: Iterable[str]) -> Orphans:
-    """Stored ids that the current content no longer has."""
-    pages = set(page_ids)
-    questions = set(question_ids)
-    return Orphans(
-        pages=tuple(sorted((i, n) for i, n in stored.pages.items() if i not in pages)),
-        questions=tuple(sorted((i, n) for i, n in stored.questions.items() if i not in questions)),
-    )

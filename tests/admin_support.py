@@ -89,6 +89,10 @@ class FakeCourse:
     version: str = "1"
 
     @property
+    def pages(self) -> tuple[FakePage, ...]:
+        return tuple(p for lesson in self.lessons for p in lesson.pages)
+
+    @property
     def content_pages(self) -> tuple[FakePage, ...]:
         return tuple(p for lesson in self.lessons if lesson.kind != "test" for p in lesson.pages)
 

@@ -8,7 +8,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from learning.reporting import item_analysis, orphans
+from learning.check import find_orphans
+from learning.content.model import Page
+from learning.reporting import item_analysis
 from learning.store import reports
 from learning.web.admin_common import course_or_404, services_of
 from learning.web.templating import render
@@ -35,37 +37,56 @@ async def trainer_index(request: Request) -> Response:
     return render(request, "trainer/index.html", {"status": _compile_status(request)})
 
 
-def _question_ids(course: Any) -> list[str]:
-    ids: list[str] = []
-    for lesson in course.lessons:
-        for page in lesson.pages:
-            ids.extend(q.id for q in page.questions)
-    return ids
-
-
 async def trainer_course(request: Request) -> Response:
     services = services_of(request)
     course = course_or_404(request, request.path_params["course_id"])
     stored = await reports.stored_ids(services.db, course.id)
-    page_ids = [p.id for lesson in course.lessons for p in lesson.pages]
-    found = orphans(stored, page_ids, _question_ids(course))
+    counts = {"page": stored.pages, "question": stored.questions}
+    found = find_orphans(course, {kind: set(ids) for kind, ids in counts.items()})
+    rows = []
+    for entry in found:
+        kind, _, ident = entry.partition(":")
+        rows.append({"kind": kind, "id": ident, "learners": counts[kind][ident]})
+    catalog = services.catalog
+    result = catalog.diagnostics(course.id) if catalog is not None else None
     return render(
-        request,
-        "trainer/course.html",
-        {"course": course, "orphans": found, "result": services.catalog.diagnostics(course.id)},  # type: ignore[union-attr]
+        request, "trainer/course.html", {"course": course, "orphans": rows, "result": result}
     )
 
 
+def _neighbours(pages: tuple[Page, ...], page: Page) -> tuple[Page | None, Page | None]:
+    index = next(i for i, p in enumerate(pages) if p.id == page.id)
+    previous = pages[index - 1] if index > 0 else None
+    following = pages[index + 1] if index + 1 < len(pages) else None
+    return previous, following
+
+
 async def trainer_preview(request: Request) -> Response:
+    """The learner's page template in preview mode: nothing is recorded, forms are inert."""
     course = course_or_404(request, request.path_params["course_id"])
     page = course.page(request.path_params["page_id"])
-    if page is None:
+    lesson = None if page is None else course.lesson_of(page.id)
+    if page is None or lesson is None:
         raise HTTPException(404, "Diese Seite gibt es in diesem Kurs nicht.")
-    # Nothing is written here: a preview never records progress.
+    pages = course.content_pages if lesson.kind == "lesson" else lesson.pages
+    prev_page, next_page = _neighbours(pages, page)
     return render(
         request,
-        "trainer/preview.html",
-        {"course": course, "page": page, "lesson": course.lesson_of(page.id)},
+        "page.html",
+        {
+            "course": course,
+            "lesson": lesson,
+            "page": page,
+            "seen": set(),
+            "index": lesson.pages.index(page) + 1,
+            "prev_page": prev_page,
+            "next_page": next_page,
+            "is_last_of_lesson": lesson.pages[-1].id == page.id,
+            "preview": True,
+            "results": {},
+            "notes": {},
+            "runs": {},
+        },
     )
 
 

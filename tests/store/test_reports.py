@@ -122,16 +122,14 @@ async def test_item_analysis(db: Database) -> None:
     assert q1.flags == ()
 
 
-async def test_orphaned_ids(db: Database) -> None:
-    await seed_known(db)
+async def test_stored_ids_count_learners_per_id(db: Database) -> None:
+    known = await seed_known(db)
     stored = await reports.stored_ids(db, "kurs-a")
-    course = make_course()
-    question_ids = [q.id for lesson in course.lessons for p in lesson.pages for q in p.questions]
-    found = reporting.orphans(
-        stored, [p.id for lesson in course.lessons for p in lesson.pages], question_ids
-    )
-    assert found.pages == (("old-page", 1),)
-    assert found.questions == (("old-q", 1),)
+    assert stored.pages["old-page"] == 1
+    assert stored.pages["p1"] == 9, "eight learners and the trainer viewed p1"
+    assert stored.questions["old-q"] == 1
+    assert stored.questions["t-q1"] == 6, "test answers count too"
+    assert known.ids
 
 
 async def test_delete_keeps_aggregate_counts(db: Database) -> None:

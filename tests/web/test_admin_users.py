@@ -179,7 +179,7 @@ async def test_disable_ends_sessions_and_enable_restores(
             )
             == 0
         )
-        assert (await learner.get("/")).headers.get("location") == "/login"
+        assert (await learner.get("/")).headers.get("location", "").startswith("/login")
         assert (await log_in(learner, target.email)).status_code == 401
         assert (
             await client.post(f"/admin/users/{target.id}/enable", data={"csrf_token": token})
@@ -212,7 +212,9 @@ async def test_password_reset_link_ends_all_sessions(
             data={"csrf_token": csrf, "password": new_password, "password_confirm": new_password},
         )
         assert done.status_code == 303
-        assert (await learner.get("/")).headers.get("location") == "/login", "old session ended"
+        assert (await learner.get("/")).headers.get("location", "").startswith("/login"), (
+            "old session ended"
+        )
         assert (await log_in(visitor, target.email, new_password)).status_code == 303
         assert (await visitor.post(path, data={"csrf_token": csrf})).status_code in (403, 410)
     assert "user.password_reset" in await actions(services)

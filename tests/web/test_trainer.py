@@ -50,18 +50,33 @@ async def test_course_list_shows_errors_and_the_live_note(
 async def test_preview_renders_the_page_and_records_nothing(
     client: httpx.AsyncClient, login_as: LoginAs, services: Services
 ) -> None:
-    install_catalog(services)
+    """With the real compiled fixture course and the learner's page template."""
     await login_as("trainer")
-    response = await client.get("/trainer/kurs-a/preview/p2")
-    assert response.status_code == 200
-    page = soup(response)
-    assert page.find("h1").get_text() == "Seite 2"
-    assert page.select_one(".question-preview") is not None
+    course = services.catalog.get("fixture-kurs")
+    assert course is not None
+    for page in (course.content_pages[1], course.test.pages[0]):
+        response = await client.get(f"/trainer/fixture-kurs/preview/{page.id}")
+        assert response.status_code == 200, page.id
+        html = soup(response)
+        assert html.find("h1").get_text() == page.title
+        assert "Vorschau" in html.select_one("p.notice").get_text()
     assert await services.db.scalar("SELECT count(*) FROM page_views") == 0
     session = await services.db.fetchone("SELECT last_page_id FROM sessions")
     assert session["last_page_id"] is None
-    assert (await client.get("/trainer/kurs-a/preview/nope")).status_code == 404
+    assert (await client.get("/trainer/fixture-kurs/preview/nope")).status_code == 404
     assert (await client.get("/trainer/nope/preview/p1")).status_code == 404
+
+
+async def test_real_catalog_course_list_and_items(
+    client: httpx.AsyncClient, login_as: LoginAs
+) -> None:
+    await login_as("admin")
+    page = soup(await client.get("/trainer"))
+    titles = [h2.get_text(strip=True) for h2 in page.select("section.course-status h2")]
+    assert "Fixture-Kurs" in titles
+    assert (await client.get("/trainer/fixture-kurs")).status_code == 200
+    assert (await client.get("/trainer/fixture-kurs/items")).status_code == 200
+    assert (await client.get("/admin/reports/fixture-kurs")).status_code == 200
 
 
 async def test_course_page_lists_orphaned_ids(
