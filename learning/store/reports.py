@@ -248,3 +248,8 @@ async def stored_ids(db: Database, course_id: str) -> StoredIds:
         pages={str(r[0]): int(r[1]) for r in page_rows},
         questions={str(r[0]): int(r[1]) for r in question_rows},
     )
+
+
+async def group_id_by_name(db: Database, name: str) -> int | None:
+    value = await db.scalar("SELECT id FROM groups WHERE name = ?", (name.strip(),))
+    return None if value is None else int(value)

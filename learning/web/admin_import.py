@@ -8,10 +8,10 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
+from learning.account_links import import_users
 from learning.store import user_admin, users
 from learning.user_import import MAX_BYTES, ImportRow, Parsed, existing_problems, parse_users_csv
-from learning.web.admin_common import audit, services_of
-from learning.web.admin_users import issue_link
+from learning.web.admin_common import services_of
 from learning.web.forms import field
 from learning.web.templating import render
 
@@ -90,25 +90,17 @@ async def import_confirm(request: Request) -> Response:
             {"parsed": Parsed(rows, problems), "payload": ""},
             status=400,
         )
-    now = services.clock()
-    created: list[tuple[ImportRow, str]] = []
+    actor = request.state.user
     try:
         async with services.db.transaction() as tx:
-            for row in rows:
-                group_id = (
-                    await users.get_or_create_group(tx, row.group, now) if row.group else None
-                )
-                user_id = await users.insert_user(
-                    tx, email=row.email, name=row.name, role=row.role, now=now, group_id=group_id
-                )
-                created.append((row, await issue_link(request, tx, user_id, "invite")))
-            await audit(
-                request,
+            created = await import_users(
                 tx,
-                "user.import",
-                "users",
-                None,
-                {"count": len(rows), "emails": [r.email for r in rows]},
+                services.signer,
+                rows,
+                base_url=services.settings.public_url,
+                now=services.clock(),
+                actor_id=actor.id,
+                actor_email=actor.email,
             )
     except users.DuplicateEmail as exc:
         return render(

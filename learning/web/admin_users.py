@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from learning.signing import MAX_AGE, Purpose
+from learning import account_links
+from learning.signing import Purpose
 from learning.store import privacy, user_admin, users
 from learning.store.db import NotFound, Transaction
 from learning.store.users import ROLES, Role, User
@@ -112,23 +112,17 @@ def _user_errors(values: dict[str, str], *, need_email: bool) -> dict[str, str]:
 
 
 async def issue_link(request: Request, tx: Transaction, user_id: int, purpose: Purpose) -> str:
-    """A signed single-use link, recorded in invitations; returns the full URL."""
     services = services_of(request)
-    now = services.clock()
-    token = services.signer.make_link_token(purpose, uid=user_id)
-    nonce = services.signer.read_link_token(token, purpose).nonce
     actor = request.state.user
-    await user_admin.create_invitation(
+    return await account_links.issue_link(
         tx,
-        nonce=nonce,
-        purpose=purpose,
+        services.signer,
+        base_url=services.settings.public_url,
         user_id=user_id,
+        purpose=purpose,
         created_by=actor.id if actor else None,
-        now=now,
-        expires=now + timedelta(seconds=MAX_AGE[purpose]),
+        now=services.clock(),
     )
-    path = "einladung" if purpose == "invite" else "passwort"
-    return f"{services.settings.public_url}/{path}/{token}"
 
 
 async def user_create(request: Request) -> Response:
