@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
+from learning.content.model import Course
 from learning.exports import FORMATS, MEDIA_TYPES, export_stream
 from learning.report_export import (
     GROUP_COLUMNS,
@@ -23,6 +23,18 @@ from learning.web.admin_common import audit, course_or_404, courses, services_of
 from learning.web.charts import bar_chart
 from learning.web.forms import clean_text
 from learning.web.templating import render
+
+TABLE_PAGE = 500
+SORT_LABELS = {
+    "name": "Name",
+    "group": "Gruppe",
+    "status": "Status",
+    "progress": "Fortschritt",
+    "last_activity": "Letzte Aktivität",
+    "best_score": "Bestes Ergebnis",
+    "attempts": "Versuche",
+    "completed_at": "Abschlussdatum",
+}
 
 
 def _date(value: str) -> date | None:
@@ -67,7 +79,7 @@ def parse_filter(request: Request) -> tuple[reports.LearnerFilter, dict[str, str
     return flt, raw, errors
 
 
-def _page_ids(course: Any) -> list[str]:
+def _page_ids(course: Course) -> list[str]:
     return [page.id for page in course.content_pages]
 
 
@@ -93,6 +105,10 @@ async def report_course(request: Request) -> Response:
     groups = group_figures(rows, named=named, min_group=settings.min_group)
     months = completion_over_time(rows) if total is not None else []
     query = {k: v for k, v in raw.items() if v}
+    page_raw = request.query_params.get("seite", "1")
+    page = int(page_raw) if page_raw.isdigit() and 0 < len(page_raw) < 6 else 1
+    pages = max(1, -(-len(rows) // TABLE_PAGE))
+    page = min(max(page, 1), pages)
     return render(
         request,
         "admin/report.html",
@@ -102,7 +118,11 @@ async def report_course(request: Request) -> Response:
             "total": total,
             "groups": groups,
             "months": months,
-            "rows": rows if named else [],
+            "rows": rows[(page - 1) * TABLE_PAGE : page * TABLE_PAGE] if named else [],
+            "row_count": len(rows),
+            "page": page,
+            "pages": pages,
+            "sort_labels": SORT_LABELS,
             "raw": raw,
             "query": query,
             "errors": errors,

@@ -27,7 +27,7 @@ def _compile_status(request: Request) -> list[dict[str, Any]]:
         result = catalog.diagnostics(course.id)
         status.append({"id": course.id, "course": course, "result": result})
     # Folders that never compiled have no live course, only a result.
-    for folder, result in sorted(getattr(catalog, "results", {}).items()):
+    for folder, result in sorted(catalog.results.items()):
         if result.course is None and result.errors and folder not in seen:
             status.append({"id": folder, "course": None, "result": result})
     return status

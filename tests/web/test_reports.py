@@ -219,3 +219,49 @@ class TestNamedMode:
         assert (await client.get("/admin/reports/gibt-es-nicht")).status_code == 404
         export = await client.get("/admin/reports/kurs-a/export", params={"format": "exe"})
         assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
+
+
+class TestNamedTable:
+    @pytest.fixture
+    def settings(self, settings: Settings) -> Settings:
+        return settings.with_overrides(reports="named")
+
+    async def test_header_links_sort_and_pages_split_the_table(
+        self,
+        client: httpx.AsyncClient,
+        login_as: LoginAs,
+        services: Services,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        from learning.web import admin_reports
+
+        install_catalog(services)
+        await seed_known(services.db)
+        await login_as("admin")
+        page = soup(await client.get("/admin/reports/kurs-a", params={"status": "completed"}))
+        link = next(
+            a for a in page.select("#learner-table thead a") if a.get_text().startswith("Bestes")
+        )
+        sorted_page = soup(await client.get("/admin/reports/kurs-a" + link["href"]))
+        header = next(
+            th
+            for th in sorted_page.select("#learner-table thead th")
+            if th.get_text().strip().startswith("Bestes")
+        )
+        assert header["aria-sort"] == "ascending"
+        assert [r[0] for r in table(sorted_page, "learner-table")] == [
+            "Person n3",
+            "Person n1",
+            "Person n2",
+            "Person s1",
+        ]
+
+        monkeypatch.setattr(admin_reports, "TABLE_PAGE", 4)
+        first = soup(await client.get("/admin/reports/kurs-a"))
+        assert len(table(first, "learner-table")) == 4
+        assert first.select_one("#overview dd").get_text() == "10", "figures cover every page"
+        last = soup(await client.get("/admin/reports/kurs-a", params={"seite": "3"}))
+        assert len(table(last, "learner-table")) == 2
+        assert (
+            await client.get("/admin/reports/kurs-a", params={"seite": "99999"})
+        ).status_code == 200
