@@ -97,7 +97,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         log.close()
 
 
-@pytest.fixture(scope="session")
+# Module scope: sync Playwright runs an event loop on this thread while it is open, so it
+# must close before the pytest-asyncio tests of the next modules start their own loops.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     assert Path(CHROMIUM).exists(), "chromium missing: run scripts/install-browser-deps"
     with sync_playwright() as playwright:
