@@ -97,8 +97,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         log.close()
 
 
-# Module scope: sync Playwright runs an event loop on this thread while it is open, so it
-# must close before the pytest-asyncio tests of the next modules start their own loops.
+# Module scope: Playwright's sync API keeps an event loop running in this thread while
+# it is open, which the asyncio tests of later modules cannot share.
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     assert Path(CHROMIUM).exists(), "chromium missing: run scripts/install-browser-deps"
