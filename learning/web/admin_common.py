@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from learning.i18n import N_
 from learning.store import users
 from learning.store.audit import record
 from learning.store.db import NotFound, Transaction
@@ -31,7 +32,7 @@ def course_or_404(request: Request, course_id: str) -> Course:
     catalog = services_of(request).catalog
     course = None if catalog is None else catalog.get(course_id)
     if course is None:
-        raise HTTPException(404, "Diesen Kurs gibt es nicht.")
+        raise HTTPException(404, N_("Diesen Kurs gibt es nicht."))
     return course
 
 
@@ -47,7 +48,7 @@ async def user_or_404(request: Request, name: str = "user_id") -> users.User:
     try:
         return await users.get_user(services_of(request).db, int_param(request, name))
     except NotFound:
-        raise HTTPException(404, "Dieses Konto gibt es nicht.") from None
+        raise HTTPException(404, N_("Dieses Konto gibt es nicht.")) from None
 
 
 async def audit(

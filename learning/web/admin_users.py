@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from learning import account_links
+from learning.i18n import N_
 from learning.signing import Purpose
 from learning.store import privacy, user_admin, users
 from learning.store.db import NotFound, Transaction
@@ -103,11 +104,11 @@ def _user_values(form: FormData) -> dict[str, str]:
 def _user_errors(values: dict[str, str], *, need_email: bool) -> dict[str, str]:
     errors: dict[str, str] = {}
     if need_email and not valid_email(values["email"]):
-        errors["email"] = "Bitte geben Sie eine gültige E-Mail-Adresse ein."
+        errors["email"] = N_("Bitte geben Sie eine gültige E-Mail-Adresse ein.")
     if not values["name"]:
-        errors["name"] = "Bitte geben Sie einen Namen ein."
+        errors["name"] = N_("Bitte geben Sie einen Namen ein.")
     if _role(values["role"]) is None:
-        errors["role"] = "Bitte wählen Sie eine Rolle."
+        errors["role"] = N_("Bitte wählen Sie eine Rolle.")
     return errors
 
 
@@ -150,7 +151,7 @@ async def user_create(request: Request) -> Response:
                 request, tx, "user.create", "user", user_id, {"role": role, "group_id": group_id}
             )
     except users.DuplicateEmail:
-        errors["email"] = "Für diese E-Mail-Adresse gibt es bereits ein Konto."
+        errors["email"] = N_("Für diese E-Mail-Adresse gibt es bereits ein Konto.")
         context = await _form_context(request, values, errors)
         return render(request, "admin/user_new.html", context, status=400)
     user = await users.get_user(services.db, user_id)
@@ -186,7 +187,7 @@ async def user_update(request: Request) -> Response:
     errors = _user_errors(values, need_email=False)
     me = request.state.user
     if user.id == me.id and values["role"] != "admin":
-        errors["role"] = "Sie können sich nicht selbst die Admin-Rolle entziehen."
+        errors["role"] = N_("Sie können sich nicht selbst die Admin-Rolle entziehen.")
     if errors:
         context = await _detail_context(request, user)
         context.update(values=values, errors=errors)
@@ -207,7 +208,7 @@ async def user_update(request: Request) -> Response:
             },
         )
     return redirect(
-        request, f"/admin/users/{user.id}", "Die Änderungen sind gespeichert.", "success"
+        request, f"/admin/users/{user.id}", N_("Die Änderungen sind gespeichert."), "success"
     )
 
 
@@ -215,7 +216,7 @@ async def user_set_active(request: Request, active: bool) -> Response:
     services = services_of(request)
     user = await user_or_404(request)
     if user.id == request.state.user.id:
-        raise HTTPException(400, "Sie können Ihr eigenes Konto nicht deaktivieren.")
+        raise HTTPException(400, N_("Sie können Ihr eigenes Konto nicht deaktivieren."))
     async with services.db.transaction() as tx:
         await user_admin.set_active(tx, user.id, active)
         await audit(request, tx, "user.enable" if active else "user.disable", "user", user.id)
@@ -239,7 +240,7 @@ async def _user_link(request: Request, purpose: Purpose) -> Response:
     services = services_of(request)
     user = await user_or_404(request)
     if not user.active:
-        raise HTTPException(400, "Für ein deaktiviertes Konto gibt es keine Links.")
+        raise HTTPException(400, N_("Für ein deaktiviertes Konto gibt es keine Links."))
     async with services.db.transaction() as tx:
         link = await issue_link(request, tx, user.id, purpose)
         await audit(request, tx, f"user.link.{purpose}", "user", user.id)
@@ -271,7 +272,7 @@ async def user_enrol(request: Request) -> Response:
         await audit(
             request, tx, "enrolment.add", "user", user.id, {"course": course_id, "added": added}
         )
-    message = "Eingeschrieben." if added else "Das Konto war bereits eingeschrieben."
+    message = N_("Eingeschrieben.") if added else N_("Das Konto war bereits eingeschrieben.")
     return redirect(request, f"/admin/users/{user.id}", message, "success")
 
 
@@ -281,7 +282,7 @@ async def user_reset_progress(request: Request) -> Response:
     form = await request.form()
     course_id = field(form, "course", max_length=200)
     if not course_id:
-        raise HTTPException(400, "Bitte wählen Sie einen Kurs.")
+        raise HTTPException(400, N_("Bitte wählen Sie einen Kurs."))
     async with services.db.transaction() as tx:
         removed = await user_admin.reset_progress(tx, user.id, course_id)
         await audit(
@@ -295,7 +296,7 @@ async def user_reset_progress(request: Request) -> Response:
     return redirect(
         request,
         f"/admin/users/{user.id}",
-        "Der Lernstand in diesem Kurs ist zurückgesetzt. Notizen bleiben erhalten.",
+        N_("Der Lernstand in diesem Kurs ist zurückgesetzt. Notizen bleiben erhalten."),
         "success",
     )
 
@@ -319,12 +320,14 @@ async def _erase(request: Request, *, delete: bool) -> Response:
     user = await user_or_404(request)
     form = await request.form()
     if user.id == request.state.user.id:
-        raise HTTPException(400, "Sie können Ihr eigenes Konto nicht löschen oder anonymisieren.")
+        raise HTTPException(
+            400, N_("Sie können Ihr eigenes Konto nicht löschen oder anonymisieren.")
+        )
     if field(form, "confirm", max_length=10) != "ja":
         return redirect(
             request,
             f"/admin/users/{user.id}",
-            "Bitte bestätigen Sie den Vorgang mit dem Kontrollkästchen.",
+            N_("Bitte bestätigen Sie den Vorgang mit dem Kontrollkästchen."),
             "error",
         )
     async with services.db.transaction() as tx:
@@ -376,7 +379,7 @@ async def group_create(request: Request) -> Response:
     async with services.db.transaction() as tx:
         group_id = await users.get_or_create_group(tx, name, services.clock())
         await audit(request, tx, "group.create", "group", group_id, {"name": name})
-    return redirect(request, "/admin/groups", "Die Gruppe ist angelegt.", "success")
+    return redirect(request, "/admin/groups", N_("Die Gruppe ist angelegt."), "success")
 
 
 async def group_enrol(request: Request) -> Response:
@@ -385,7 +388,7 @@ async def group_enrol(request: Request) -> Response:
     try:
         name = await user_admin.group_name(services.db, group_id)
     except NotFound:
-        raise HTTPException(404, "Diese Gruppe gibt es nicht.") from None
+        raise HTTPException(404, N_("Diese Gruppe gibt es nicht.")) from None
     course_id = await _course_from_form(request)
     async with services.db.transaction() as tx:
         members = await user_admin.group_member_ids(tx, group_id)
@@ -393,11 +396,16 @@ async def group_enrol(request: Request) -> Response:
             tx, members, course_id, by=request.state.user.id, now=services.clock()
         )
         await audit(
-            request, tx, "enrolment.group", "group", group_id, {"course": course_id, "added": added}
+            request,
+            tx,
+            "enrolment.group",
+            "group",
+            group_id,
+            {"course": course_id, "group": name, "added": added},
         )
     return redirect(
         request,
         "/admin/groups",
-        f"Gruppe „{name}“: {added} Konten neu eingeschrieben.",
+        N_("Die aktiven Konten der Gruppe sind eingeschrieben."),
         "success",
     )

@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from learning.clock import from_db
+from learning.i18n import N_
 from learning.passwords import password_problem
 from learning.signing import Purpose, TokenInvalid
 from learning.store import audit, sessions, user_admin, users
@@ -18,7 +19,7 @@ from learning.web.flash import redirect
 from learning.web.forms import field
 from learning.web.templating import render
 
-_GONE = (
+_GONE = N_(
     "Dieser Link ist abgelaufen oder wurde bereits verwendet. Bitte fragen Sie nach einem neuen."
 )
 
@@ -67,12 +68,12 @@ async def _submit(request: Request, purpose: Purpose) -> Response:
     confirm = field(form, "password_confirm", max_length=1024, strip=False)
     errors: dict[str, str] = {}
     if not name:
-        errors["name"] = "Bitte geben Sie Ihren Namen ein."
+        errors["name"] = N_("Bitte geben Sie Ihren Namen ein.")
     problem = password_problem(password, email=user.email, name=name)
     if problem:
         errors["password"] = problem
     elif password != confirm:
-        errors["password_confirm"] = "Die beiden Passwörter stimmen nicht überein."  # noqa: S105 - a message
+        errors["password_confirm"] = N_("Die beiden Passwörter stimmen nicht überein.")
     if errors:
         context = {
             "purpose": purpose,
@@ -104,7 +105,7 @@ async def _submit(request: Request, purpose: Purpose) -> Response:
     except TokenSpent:
         raise HTTPException(410, _GONE) from None
     return redirect(
-        request, "/login", "Ihr Passwort ist gespeichert. Bitte melden Sie sich an.", "success"
+        request, "/login", N_("Ihr Passwort ist gespeichert. Bitte melden Sie sich an."), "success"
     )
 
 

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from learning.check import find_orphans
 from learning.content.model import Page
+from learning.i18n import N_
 from learning.reporting import item_analysis
 from learning.store import reports
 from learning.web.admin_common import course_or_404, services_of
@@ -67,7 +68,7 @@ async def trainer_preview(request: Request) -> Response:
     page = course.page(request.path_params["page_id"])
     lesson = None if page is None else course.lesson_of(page.id)
     if page is None or lesson is None:
-        raise HTTPException(404, "Diese Seite gibt es in diesem Kurs nicht.")
+        raise HTTPException(404, N_("Diese Seite gibt es in diesem Kurs nicht."))
     pages = course.content_pages if lesson.kind == "lesson" else lesson.pages
     prev_page, next_page = _neighbours(pages, page)
     return render(

@@ -103,3 +103,26 @@ async def test_malformed_form_encoding(client: httpx.AsyncClient, login_as: Logi
     empty = await client.post("/admin/import", data={"csrf_token": token})
     assert empty.status_code == 400
     assert soup(empty).select_one("#import-errors") is not None
+
+
+async def test_percent_signs_in_names_do_not_break_messages(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services
+) -> None:
+    install_catalog(services)
+    await login_as("admin")
+    token = await csrf_for(client, "/admin/groups")
+    assert (
+        await client.post("/admin/groups", data={"csrf_token": token, "name": "100%s %(x)s %"})
+    ).status_code == 303
+    group_id = await services.db.scalar("SELECT id FROM groups")
+    response = await client.post(
+        f"/admin/groups/{group_id}/enrol", data={"csrf_token": token, "course": "kurs-a"}
+    )
+    assert response.status_code == 303
+    page = await client.get("/admin/groups")
+    assert page.status_code == 200
+    assert (
+        soup(page).select_one(".flash").get_text()
+        == "Die aktiven Konten der Gruppe sind eingeschrieben."
+    )
+    assert soup(page).select_one("tbody th a").get_text() == "100%s %(x)s %"
