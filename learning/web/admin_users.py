@@ -258,6 +258,8 @@ async def user_reset_link(request: Request) -> Response:
 async def _course_from_form(request: Request) -> str:
     form = await request.form()
     course_id = field(form, "course", max_length=200)
+    if not course_id:
+        raise HTTPException(400, N_("Bitte wählen Sie einen Kurs."))
     return course_or_404(request, course_id).id
 
 
