@@ -73,8 +73,8 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "ja" if value else "nein"
-    if isinstance(value, float):
-        return f"{value:g}"
+    if isinstance(value, int | float):
+        return f"{value:g}" if isinstance(value, float) else str(value)
     return neutralise(str(value))
 
 

@@ -34,7 +34,7 @@ async def collect(stream: AsyncIterator[bytes]) -> bytes:
 
 DATA: list[Row] = [
     {"name": "Anna Müller", "score": 87.5, "attempts": 2, "done": "2026-02-10 12:00:00"},
-    {"name": "=1+2", "score": None, "attempts": 0, "done": None},
+    {"name": "=1+2", "score": -1.5, "attempts": -3, "done": None},
 ]
 
 
@@ -52,7 +52,7 @@ async def test_csv_has_bom_mode_header_and_neutralised_cells(delimiter: str, sep
     assert records[1][0].startswith("# Berichtsmodus: named")
     header = records.index(["Name", "Ergebnis", "Versuche", "Abgeschlossen am"])
     assert records[header + 1] == ["Anna Müller", "87.5", "2", "2026-02-10 12:00:00"]
-    assert records[header + 2][0] == "'=1+2"
+    assert records[header + 2][:3] == ["'=1+2", "-1.5", "-3"], "numbers are not text"
 
 
 async def test_csv_neutralises_every_payload() -> None:
