@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from learning.admin_cli import add_admin_commands
 from learning.config import ConfigError, Settings, settings_from_env
 
 
@@ -191,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--group")
     add.add_argument("--name")
     add.set_defaults(func=cmd_users_add)
+    add_admin_commands(sub, users_sub)
     return parser
 
 
