@@ -55,6 +55,9 @@ def build_environment(settings: Settings, translator: Translator) -> Environment
     env.filters["db_datetime"] = _db_datetime
     env.filters["number"] = local_number
     env.filters["inline_stem"] = inline_stem
+    # Messages chosen at run time (flash, errors, labels): translated, never %-formatted,
+    # so a user's name with a "%" in a message cannot break the page.
+    env.filters["t"] = translator.gettext
     env.tests["question"] = lambda value: isinstance(value, Question)
     env.globals["settings"] = settings
     env.globals["blank_question"] = QuestionCache(env).blank
