@@ -19,7 +19,8 @@ def to_db(moment: datetime) -> str:
 
 
 def from_db(text: str) -> datetime:
-    return datetime.strptime(text, DB_FORMAT).replace(tzinfo=UTC)
+    # fromisoformat reads DB_FORMAT (space separator) and is far faster than strptime.
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 class FrozenClock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from contextvars import ContextVar
 from datetime import datetime
+from functools import lru_cache
 from importlib import resources
 
 from babel import Locale
@@ -67,25 +68,37 @@ def negotiate(accept_language: str | None, preferred: str | None = None) -> str:
     return DEFAULT
 
 
+# Parsing a locale and formatting with Babel is slow enough to show in a report of
+# thousands of cells; the same few locales, zones and values recur, so keep them.
+_locale = lru_cache(maxsize=8)(Locale.parse)
+_ZONE = get_timezone(TIMEZONE)
+
+
+@lru_cache(maxsize=4096)
+def _date(moment: datetime, locale: str) -> str:
+    return format_date(moment, format="long", locale=_locale(locale))
+
+
+@lru_cache(maxsize=4096)
+def _datetime(moment: datetime, locale: str) -> str:
+    return format_datetime(moment, format="medium", tzinfo=_ZONE, locale=_locale(locale))
+
+
+@lru_cache(maxsize=8192)
+def _number(value: float, locale: str) -> str:
+    return format_decimal(value, locale=_locale(locale))
+
+
 def local_date(moment: datetime | None, locale: str | None = None) -> str:
-    if moment is None:
-        return ""
-    return format_date(moment, format="long", locale=Locale.parse(locale or current_locale.get()))
+    return "" if moment is None else _date(moment, locale or current_locale.get())
 
 
 def local_datetime(moment: datetime | None, locale: str | None = None) -> str:
-    if moment is None:
-        return ""
-    return format_datetime(
-        moment,
-        format="medium",
-        tzinfo=get_timezone(TIMEZONE),
-        locale=Locale.parse(locale or current_locale.get()),
-    )
+    return "" if moment is None else _datetime(moment, locale or current_locale.get())
 
 
 def local_number(value: float, locale: str | None = None) -> str:
-    return format_decimal(value, locale=Locale.parse(locale or current_locale.get()))
+    return _number(value, locale or current_locale.get())
 
 
 def N_(message: str) -> str:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from learning.config import Settings
 from learning.exports import Column, ExportInfo, Row
-from learning.reporting import Figures, figures, group_figures
+from learning.reporting import Counted, Figures, figures, group_figures
 from learning.store.db import Database
 from learning.store.reports import LearnerFilter, LearnerRow, iterate_learners, learners
 
@@ -76,7 +76,7 @@ def figures_dict(item: Figures) -> Row:
     }
 
 
-def visible_total(rows: Sequence[LearnerRow], settings: Settings) -> Figures | None:
+def visible_total(rows: Sequence[Counted], settings: Settings) -> Figures | None:
     """The course figures, or None when aggregate mode must hide them (too few learners)."""
     total = figures("Gesamt", rows)
     if settings.reports == "aggregate" and total.participants < settings.min_group:
@@ -84,7 +84,7 @@ def visible_total(rows: Sequence[LearnerRow], settings: Settings) -> Figures | N
     return total
 
 
-async def _aggregate_rows(rows: Sequence[LearnerRow], settings: Settings) -> AsyncIterator[Row]:
+async def _aggregate_rows(rows: Sequence[Counted], settings: Settings) -> AsyncIterator[Row]:
     total = visible_total(rows, settings)
     if total is not None:
         yield figures_dict(total)

@@ -8,7 +8,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from learning.store.reports import ItemResponse, LearnerRow
+from learning.store.reports import FigureRow, ItemResponse, LearnerRow
+
+# Figures count either full learner rows or the lighter figure rows.
+Counted = LearnerRow | FigureRow
 
 OTHERS = "weitere"
 NO_GROUP = "ohne Gruppe"
@@ -34,7 +37,7 @@ class Figures:
         return None if self.median_seconds is None else round(self.median_seconds / 60, 1)
 
 
-def figures(label: str, rows: Iterable[LearnerRow]) -> Figures:
+def figures(label: str, rows: Iterable[Counted]) -> Figures:
     participants = enrolled = started = completed = 0
     scores: list[float] = []
     seconds: list[float] = []
@@ -59,17 +62,17 @@ class GroupTable:
     suppressed: int  # learners in groups too small to show, even merged
 
 
-def group_figures(rows: Iterable[LearnerRow], *, named: bool, min_group: int) -> GroupTable:
+def group_figures(rows: Iterable[Counted], *, named: bool, min_group: int) -> GroupTable:
     """Figures per group, side by side.
 
     In aggregate mode groups smaller than `min_group` are merged into "weitere"; if that
     merged group is still smaller, it is left out and only counted as suppressed.
     """
-    by_group: dict[str, list[LearnerRow]] = defaultdict(list)
+    by_group: dict[str, list[Counted]] = defaultdict(list)
     for row in rows:
         by_group[row.group_name or NO_GROUP].append(row)
     shown: list[Figures] = []
-    others: list[LearnerRow] = []
+    others: list[Counted] = []
     for name in sorted(by_group, key=str.casefold):
         members = by_group[name]
         if named or len(members) >= min_group:
@@ -92,7 +95,7 @@ class MonthCount:
     cumulative: int
 
 
-def completion_over_time(rows: Iterable[LearnerRow]) -> list[MonthCount]:
+def completion_over_time(rows: Iterable[Counted]) -> list[MonthCount]:
     months = Counter(row.completed_at[:7] for row in rows if row.completed_at)
     result: list[MonthCount] = []
     total = 0

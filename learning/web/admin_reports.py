@@ -87,7 +87,7 @@ async def report_index(request: Request) -> Response:
     services = services_of(request)
     overview = []
     for course in courses(request):
-        rows = await reports.learners(
+        rows = await reports.figure_rows(
             services.db, course.id, _page_ids(course), reports.LearnerFilter()
         )
         overview.append((course, visible_total(rows, services.settings), len(rows)))
@@ -99,7 +99,7 @@ async def report_course(request: Request) -> Response:
     settings = services.settings
     course = course_or_404(request, request.path_params["course_id"])
     flt, raw, errors = parse_filter(request)
-    rows = await reports.learners(services.db, course.id, _page_ids(course), flt)
+    rows = await reports.figure_rows(services.db, course.id, _page_ids(course), flt)
     named = settings.reports == "named"
     total = visible_total(rows, settings)
     groups = group_figures(rows, named=named, min_group=settings.min_group)
@@ -118,7 +118,16 @@ async def report_course(request: Request) -> Response:
             "total": total,
             "groups": groups,
             "months": months,
-            "rows": rows[(page - 1) * TABLE_PAGE : page * TABLE_PAGE] if named else [],
+            "rows": await reports.learners(
+                services.db,
+                course.id,
+                _page_ids(course),
+                flt,
+                limit=TABLE_PAGE,
+                offset=(page - 1) * TABLE_PAGE,
+            )
+            if named
+            else [],
             "row_count": len(rows),
             "page": page,
             "pages": pages,
