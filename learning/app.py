@@ -36,6 +36,7 @@ from learning.web import (
     home,
     learner_data,
     lesson,
+    password_change,
 )
 from learning.web.admin_routes import admin_routes
 from learning.web.errors import http_error, server_error
@@ -58,6 +59,8 @@ def routes(settings: Settings) -> list[BaseRoute]:
         get("/setup/{token}", account.setup_form, ANYONE),
         post("/setup/{token}", account.setup, ANYONE),
         post("/sprache", account.set_language, ANYONE),
+        get("/konto/passwort", password_change.change_form, SIGNED_IN),
+        post("/konto/passwort", password_change.change, SIGNED_IN),
         get("/barrierefreiheit", home.accessibility, ANYONE),
         get("/leichte-sprache", home.easy_language, ANYONE),
         get("/datenschutz", home.privacy, ANYONE),

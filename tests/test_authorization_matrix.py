@@ -108,6 +108,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/setup/{token}"): everyone(410),
     ("POST", "/setup/{token}"): everyone(410),
     ("POST", "/sprache"): everyone(303, data={"lang": "de", "next": "/"}),
+    ("GET", "/konto/passwort"): signed_in(200),
+    # A wrong current password: the form answers, and nothing changes.
+    ("POST", "/konto/passwort"): signed_in(
+        400, data={"current_password": "falsch", "password": "x", "password_confirm": "x"}
+    ),
     ("GET", "/barrierefreiheit"): everyone(200),
     ("GET", "/leichte-sprache"): everyone(200),
     ("GET", "/datenschutz"): everyone(200),
