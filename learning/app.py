@@ -26,6 +26,7 @@ from learning.signing import Signer
 from learning.store import users
 from learning.store.content_ids import stored_ids
 from learning.store.db import Database
+from learning.store.lockfile import ServerLock
 from learning.store.migrate import migrate
 from learning.web import (
     account,
@@ -140,8 +141,11 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await services.db.open()
+        # Held while serving, so `learning restore` can tell the database is live.
+        lock = ServerLock(settings.database)
+        lock.acquire()
         try:
+            await services.db.open()
             await migrate(services.db)
             await load_courses(services)
             stop_watching = asyncio.Event()
@@ -169,6 +173,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
         finally:
             await services.db.close()
             services.hasher.close()
+            lock.release()
 
     app = Starlette(
         routes=routes(settings),

@@ -156,6 +156,31 @@ def cmd_check(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from learning.store.backup import BackupError, backup
+
+    settings = _settings(args)
+    target = Path(args.file)
+    try:
+        backup(settings.database, target)
+    except BackupError as exc:
+        return _fail(str(exc))
+    print(f"Sicherung geschrieben und geprüft: {target}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from learning.store.backup import BackupError, restore
+
+    settings = _settings(args)
+    try:
+        restore(Path(args.file), settings.database, force=args.force)
+    except BackupError as exc:
+        return _fail(str(exc))
+    print(f"Sicherung {args.file} eingespielt in {settings.database}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="learning", description="Lerndienst für Beratungsfachkräfte"
@@ -191,6 +216,17 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--group")
     add.add_argument("--name")
     add.set_defaults(func=cmd_users_add)
+
+    backup = sub.add_parser("backup", help="Online-Sicherung der Datenbank, auch im Betrieb")
+    backup.add_argument("file", help="Zieldatei der Sicherung")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser("restore", help="eine Sicherung einspielen (Dienst vorher anhalten)")
+    restore.add_argument("file", help="die Sicherungsdatei")
+    restore.add_argument(
+        "--force", action="store_true", help="auch eine Datenbank in Gebrauch überschreiben"
+    )
+    restore.set_defaults(func=cmd_restore)
     return parser
 
 
