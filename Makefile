@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check bench soak audit browser-deps clean
+.PHONY: run test lint check bench soak audit browser-deps messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ soak: $(STAMP)
 
 audit: $(STAMP)
 	./scripts/audit
+
+# Re-extract UI strings and merge them into the English catalogue (translate, then commit).
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 --no-location --sort-output -o learning/locale/messages.pot .
+	$(BIN)/pybabel update -i learning/locale/messages.pot -d learning/locale -l en -D messages --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) node_modules

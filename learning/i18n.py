@@ -86,3 +86,8 @@ def local_datetime(moment: datetime | None, locale: str | None = None) -> str:
 
 def local_number(value: float, locale: str | None = None) -> str:
     return format_decimal(value, locale=Locale.parse(locale or current_locale.get()))
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message

@@ -8,6 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from argon2 import PasswordHasher as _Argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from learning.i18n import N_
+
 MIN_LENGTH = 10
 MAX_LENGTH = 1024
 
@@ -61,18 +63,18 @@ COMMON_PASSWORDS = frozenset(
 def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
     """A German sentence saying what is wrong with the password, or None when it is fine."""
     if len(password) < MIN_LENGTH:
-        return f"Das Passwort muss mindestens {MIN_LENGTH} Zeichen lang sein."
+        return N_("Das Passwort muss mindestens 10 Zeichen lang sein.")
     if len(password) > MAX_LENGTH:
-        return f"Das Passwort darf höchstens {MAX_LENGTH} Zeichen lang sein."
+        return N_("Das Passwort darf höchstens 1024 Zeichen lang sein.")
     if "\x00" in password:
-        return "Das Passwort enthält ein unzulässiges Steuerzeichen."
+        return N_("Das Passwort enthält ein unzulässiges Steuerzeichen.")
     lowered = password.lower()
     if lowered in COMMON_PASSWORDS or len(set(password)) < 3:
-        return "Dieses Passwort ist zu leicht zu erraten. Bitte wählen Sie ein anderes."
+        return N_("Dieses Passwort ist zu leicht zu erraten. Bitte wählen Sie ein anderes.")
     if email and lowered == email.strip().lower():
-        return "Das Passwort darf nicht Ihre E-Mail-Adresse sein."
+        return N_("Das Passwort darf nicht Ihre E-Mail-Adresse sein.")
     if name and lowered == name.strip().lower():
-        return "Das Passwort darf nicht Ihr Name sein."
+        return N_("Das Passwort darf nicht Ihr Name sein.")
     return None
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from learning import throttling
-from learning.i18n import SUPPORTED
+from learning.i18n import N_, SUPPORTED
 from learning.passwords import password_problem
 from learning.signing import TokenInvalid
 from learning.store import audit, login_attempts, sessions, users
@@ -18,7 +20,7 @@ from learning.web.forms import field, safe_next
 from learning.web.services import Services
 from learning.web.templating import render
 
-LOGIN_FAILED = "E-Mail-Adresse oder Passwort ist nicht korrekt."
+LOGIN_FAILED = N_("E-Mail-Adresse oder Passwort ist nicht korrekt.")
 
 
 def _services(request: Request) -> Services:
@@ -74,11 +76,11 @@ async def throttle_wait(request: Request, email: str) -> int:
     ).wait_seconds
 
 
-def throttled_message(wait_seconds: int) -> str:
-    return (
-        "Zu viele fehlgeschlagene Anmeldeversuche. "
-        f"Bitte warten Sie {_wait_text(wait_seconds)} und versuchen Sie es erneut."
-    )
+def throttled_message(wait_seconds: int, gettext: Callable[[str], str]) -> str:
+    return gettext(
+        "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie %(wait)s"
+        " und versuchen Sie es erneut."
+    ) % {"wait": _wait_text(wait_seconds, gettext)}
 
 
 async def login_form(request: Request) -> Response:
@@ -87,10 +89,10 @@ async def login_form(request: Request) -> Response:
     return render(request, "login.html", {"next": safe_next(request.query_params.get("next"))})
 
 
-def _wait_text(seconds: int) -> str:
+def _wait_text(seconds: int, gettext: Callable[[str], str]) -> str:
     if seconds < 90:
-        return f"{seconds} Sekunden"
-    return f"{(seconds + 59) // 60} Minuten"
+        return gettext("%(n)s Sekunden") % {"n": seconds}
+    return gettext("%(n)s Minuten") % {"n": (seconds + 59) // 60}
 
 
 async def login(request: Request) -> Response:
@@ -104,13 +106,13 @@ async def login(request: Request) -> Response:
     context = {"next": target, "email": email}
 
     if not email or not password:
-        context["error"] = "Bitte geben Sie E-Mail-Adresse und Passwort ein."
+        context["error"] = N_("Bitte geben Sie E-Mail-Adresse und Passwort ein.")
         return render(request, "login.html", context, status=400)
 
     db = services.db
     wait = await throttle_wait(request, email)
     if wait > 0:
-        context["error"] = throttled_message(wait)
+        context["error"] = throttled_message(wait, services.translator.gettext)
         response = render(request, "login.html", context, status=429)
         response.headers["Retry-After"] = str(wait)
         return response
@@ -136,7 +138,7 @@ async def logout(request: Request) -> Response:
     session = request.state.session
     if session is not None:
         await sessions.delete_session(services.db, session.id_hash)
-    response = redirect(request, "/login", "Sie haben sich abgemeldet.", "success")
+    response = redirect(request, "/login", N_("Sie haben sich abgemeldet."), "success")
     response.headers.append(
         "set-cookie", expire_header(SESSION_COOKIE, secure=services.settings.https)
     )
@@ -148,7 +150,7 @@ async def _setup_token(request: Request) -> str:
     token = request.path_params["token"]
     if await users.admin_exists(services.db):
         raise HTTPException(
-            410, "Die Einrichtung ist abgeschlossen: es gibt bereits ein Admin-Konto."
+            410, N_("Die Einrichtung ist abgeschlossen: es gibt bereits ein Admin-Konto.")
         )
     try:
         link = services.signer.read_link_token(token, "setup")
@@ -156,11 +158,13 @@ async def _setup_token(request: Request) -> str:
         if exc.expired:
             raise HTTPException(
                 410,
-                "Dieser Einrichtungslink ist abgelaufen. Starten Sie den Dienst neu, um einen neuen zu erhalten.",
+                N_(
+                    "Dieser Einrichtungslink ist abgelaufen. Starten Sie den Dienst neu, um einen neuen zu erhalten."
+                ),
             ) from None
         raise HTTPException(404) from None
     if await nonce_spent(services.db, link.nonce):
-        raise HTTPException(410, "Dieser Einrichtungslink wurde bereits verwendet.")
+        raise HTTPException(410, N_("Dieser Einrichtungslink wurde bereits verwendet."))
     return link.nonce
 
 
@@ -205,9 +209,9 @@ async def setup(request: Request) -> Response:
                 target_id=user_id,
             )
     except TokenSpent:
-        raise HTTPException(410, "Dieser Einrichtungslink wurde bereits verwendet.") from None
+        raise HTTPException(410, N_("Dieser Einrichtungslink wurde bereits verwendet.")) from None
     except users.DuplicateEmail:
-        errors["email"] = "Diese E-Mail-Adresse ist bereits vergeben."
+        errors["email"] = N_("Diese E-Mail-Adresse ist bereits vergeben.")
         return render(request, "setup.html", {"values": values, "errors": errors}, status=400)
     return await start_session(request, user_id, "/")
 
@@ -215,14 +219,14 @@ async def setup(request: Request) -> Response:
 def validate_account(email: str, name: str, password: str, confirm: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not valid_email(email):
-        errors["email"] = "Bitte geben Sie eine gültige E-Mail-Adresse ein."
+        errors["email"] = N_("Bitte geben Sie eine gültige E-Mail-Adresse ein.")
     if not name:
-        errors["name"] = "Bitte geben Sie Ihren Namen ein."
+        errors["name"] = N_("Bitte geben Sie Ihren Namen ein.")
     problem = password_problem(password, email=email, name=name)
     if problem:
         errors["password"] = problem
     elif password != confirm:
-        errors["password_confirm"] = "Die beiden Passwörter stimmen nicht überein."  # noqa: S105 - a message, not a password
+        errors["password_confirm"] = N_("Die beiden Passwörter stimmen nicht überein.")
     return errors
 
 
@@ -243,7 +247,7 @@ async def set_language(request: Request) -> Response:
     form = await request.form()
     lang = field(form, "lang", max_length=5)
     if lang not in SUPPORTED:
-        raise HTTPException(400, "Diese Sprache wird nicht angeboten.")
+        raise HTTPException(400, N_("Diese Sprache wird nicht angeboten."))
     target = safe_next(field(form, "next", max_length=2000)) or "/"
     user = request.state.user
     if user is not None:

@@ -6,6 +6,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from learning.i18n import N_
 from learning.progress import STATUS_LABELS, changed_since, course_progress
 from learning.store import attempts, progress
 from learning.web.flash import redirect
@@ -81,10 +82,10 @@ async def enrol(request: Request) -> Response:
     user = current_user(request)
     course = course_or_404(request)
     if user.role != "learner":
-        raise HTTPException(403, "Nur Teilnehmende können sich in Kurse einschreiben.")
+        raise HTTPException(403, N_("Nur Teilnehmende können sich in Kurse einschreiben."))
     if not course.open:
         raise HTTPException(
-            403, "Für diesen Kurs werden Sie von der Administration eingeschrieben."
+            403, N_("Für diesen Kurs werden Sie von der Administration eingeschrieben.")
         )
     async with services.db.transaction() as tx:
         await progress.enrol(tx, user.id, course.id, services.clock())
@@ -94,6 +95,6 @@ async def enrol(request: Request) -> Response:
     return redirect(
         request,
         f"/courses/{course.id}/pages/{first.id}",
-        "Sie sind eingeschrieben. Viel Erfolg!",
+        N_("Sie sind eingeschrieben. Viel Erfolg!"),
         "success",
     )

@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from learning.i18n import N_
 from learning.web.services import Services
 
 FIELD = "csrf_token"
@@ -36,12 +37,12 @@ def origin_ok(request: Request) -> bool:
 async def checked_form(request: Request) -> FormData:
     """Parse the form and refuse it (403) unless the token and origin are right."""
     if not origin_ok(request):
-        raise HTTPException(403, "Ungültige Herkunft der Anfrage.")
+        raise HTTPException(403, N_("Ungültige Herkunft der Anfrage."))
     try:
         form = await request.form(max_files=0, max_fields=2000)
     except Exception:
-        raise HTTPException(400, "Das Formular konnte nicht gelesen werden.") from None
+        raise HTTPException(400, N_("Das Formular konnte nicht gelesen werden.")) from None
     sent = form.get(FIELD)
     if not isinstance(sent, str) or not hmac.compare_digest(sent, csrf_token(request)):
-        raise HTTPException(403, "Das Formular ist abgelaufen. Bitte laden Sie die Seite neu.")
+        raise HTTPException(403, N_("Das Formular ist abgelaufen. Bitte laden Sie die Seite neu."))
     return form

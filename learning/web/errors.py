@@ -8,33 +8,34 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
+from learning.i18n import N_
 from learning.web.security_headers import STATIC_HEADERS
 from learning.web.templating import render
 
 log = logging.getLogger("learning.web")
 
 TITLES = {
-    400: "Ungültige Anfrage",
-    403: "Kein Zugriff",
-    404: "Seite nicht gefunden",
-    405: "Methode nicht erlaubt",
-    410: "Nicht mehr gültig",
-    413: "Anfrage zu groß",
-    429: "Zu viele Anfragen",
-    500: "Interner Fehler",
-    503: "Dienst nicht verfügbar",
+    400: N_("Ungültige Anfrage"),
+    403: N_("Kein Zugriff"),
+    404: N_("Seite nicht gefunden"),
+    405: N_("Methode nicht erlaubt"),
+    410: N_("Nicht mehr gültig"),
+    413: N_("Anfrage zu groß"),
+    429: N_("Zu viele Anfragen"),
+    500: N_("Interner Fehler"),
+    503: N_("Dienst nicht verfügbar"),
 }
 
 MESSAGES = {
-    400: "Die Anfrage konnte nicht verarbeitet werden. Bitte prüfen Sie Ihre Eingaben.",
-    403: "Sie haben keine Berechtigung für diese Seite oder Aktion.",
-    404: "Diese Seite gibt es nicht, oder sie ist für Sie nicht sichtbar.",
-    405: "Diese Aktion ist auf dieser Seite nicht möglich.",
-    410: "Dieser Link ist nicht mehr gültig.",
-    413: "Die gesendeten Daten sind zu groß.",
-    429: "Bitte warten Sie einen Moment und versuchen Sie es dann erneut.",
-    500: "Es ist ein Fehler aufgetreten. Bitte versuchen Sie es später noch einmal.",
-    503: "Der Dienst ist gerade nicht erreichbar.",
+    400: N_("Die Anfrage konnte nicht verarbeitet werden. Bitte prüfen Sie Ihre Eingaben."),
+    403: N_("Sie haben keine Berechtigung für diese Seite oder Aktion."),
+    404: N_("Diese Seite gibt es nicht, oder sie ist für Sie nicht sichtbar."),
+    405: N_("Diese Aktion ist auf dieser Seite nicht möglich."),
+    410: N_("Dieser Link ist nicht mehr gültig."),
+    413: N_("Die gesendeten Daten sind zu groß."),
+    429: N_("Bitte warten Sie einen Moment und versuchen Sie es dann erneut."),
+    500: N_("Es ist ein Fehler aufgetreten. Bitte versuchen Sie es später noch einmal."),
+    503: N_("Der Dienst ist gerade nicht erreichbar."),
 }
 
 

@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from learning import grading
 from learning.content.model import Course, Question
 from learning.content.snapshot import question_from_json, question_to_json
+from learning.i18n import N_
 from learning.store import attempts, progress
 from learning.store.db import NotFound
 from learning.web.completion import try_complete
@@ -103,7 +104,7 @@ async def start(request: Request) -> Response:
                 return redirect(
                     request,
                     f"/courses/{course.id}/test",
-                    "Sie haben alle Versuche für diesen Test verbraucht.",
+                    N_("Sie haben alle Versuche für diesen Test verbraucht."),
                     "error",
                 )
             attempt_id = await attempts.create_attempt(
@@ -154,7 +155,7 @@ async def submit(request: Request) -> Response:
     course, attempt = await _own_attempt(request)
     result_url = f"/courses/{course.id}/test/{attempt.id}/ergebnis"
     if attempt.submitted:
-        return redirect(request, result_url, "Dieser Versuch wurde bereits abgegeben.", "info")
+        return redirect(request, result_url, N_("Dieser Versuch wurde bereits abgegeben."), "info")
     form = _multi(await request.form())
     answers: list[attempts.AttemptAnswer] = []
     correct = 0
@@ -178,7 +179,7 @@ async def submit(request: Request) -> Response:
         if stored and passed:
             await try_complete(tx, course, user, now)
     if not stored:
-        return redirect(request, result_url, "Dieser Versuch wurde bereits abgegeben.", "info")
+        return redirect(request, result_url, N_("Dieser Versuch wurde bereits abgegeben."), "info")
     return RedirectResponse(result_url + "#ergebnis", status_code=303)
 
 

@@ -8,6 +8,7 @@ from starlette.responses import Response
 
 from learning import grading
 from learning.content.model import Course, Question
+from learning.i18n import N_
 from learning.progress import course_progress, neighbours
 from learning.store import answers, progress
 from learning.store.users import User
@@ -24,7 +25,9 @@ async def _require_enrolment(request: Request, course: Course, user: User) -> No
     if not await progress.is_enrolled(services_of(request).db, user.id, course.id):
         raise HTTPException(
             403,
-            "Sie sind in diesen Kurs nicht eingeschrieben. Bitte schreiben Sie sich zuerst ein.",
+            N_(
+                "Sie sind in diesen Kurs nicht eingeschrieben. Bitte schreiben Sie sich zuerst ein."
+            ),
         )
 
 
@@ -125,7 +128,7 @@ async def answer(request: Request) -> Response:
             return redirect(
                 request,
                 f"{page_url}#q-{question.id}",
-                "Bitte schreiben Sie zuerst etwas in das Feld.",
+                N_("Bitte schreiben Sie zuerst etwas in das Feld."),
                 "error",
             )
         async with services.db.transaction() as tx:
@@ -140,7 +143,7 @@ async def answer(request: Request) -> Response:
         return redirect(
             request,
             f"{page_url}#result-{question.id}",
-            "Ihre Notiz ist gespeichert. Nur Sie können sie sehen.",
+            N_("Ihre Notiz ist gespeichert. Nur Sie können sie sehen."),
             "success",
         )
 
@@ -155,7 +158,7 @@ async def answer(request: Request) -> Response:
         return redirect(
             request,
             f"{page_url}#q-{question.id}",
-            "Bitte wählen oder schreiben Sie eine Antwort.",
+            N_("Bitte wählen oder schreiben Sie eine Antwort."),
             "error",
         )
     result = grading.grade(question, response)
@@ -222,7 +225,7 @@ async def scenario_choice(request: Request) -> Response:
             return redirect(
                 request,
                 f"{page_url}#scenario-{question.id}-step",
-                "Dieser Schritt wurde bereits beantwortet. Hier geht es weiter.",
+                N_("Dieser Schritt wurde bereits beantwortet. Hier geht es weiter."),
                 "info",
             )
         try:
@@ -233,7 +236,7 @@ async def scenario_choice(request: Request) -> Response:
             return redirect(
                 request,
                 f"{page_url}#scenario-{question.id}-step",
-                "Bitte wählen Sie eine Möglichkeit.",
+                N_("Bitte wählen Sie eine Möglichkeit."),
                 "error",
             )
         target = str(response["target"])

@@ -43,7 +43,10 @@ async def change(request: Request) -> Response:
     wait = await throttle_wait(request, user.email)
     if wait > 0:
         refused = render(
-            request, TEMPLATE, {"errors": {"current_password": throttled_message(wait)}}, status=429
+            request,
+            TEMPLATE,
+            {"errors": {"current_password": throttled_message(wait, services.translator.gettext)}},
+            status=429,
         )
         refused.headers["Retry-After"] = str(wait)
         return refused

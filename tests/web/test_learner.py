@@ -442,3 +442,25 @@ async def test_my_progress_and_data_export(client: httpx.AsyncClient, login_as: 
     assert data["enrolments"] == [COURSE]
     assert data["reflections"][0]["text"] == "Meine Notiz"
     assert {v["page"] for v in data["page_views"][COURSE]} == {"was-ist-kultur", "stufen"}
+
+
+async def test_every_post_form_on_learner_pages_carries_a_valid_token(
+    client: httpx.AsyncClient, login_as: LoginAs
+) -> None:
+    await login_as("learner")
+    await enrol(client)
+    attempt = await start_test(client)
+    paths = [
+        "/",
+        f"/courses/{COURSE}",
+        *(f"/courses/{COURSE}/pages/{p}" for p in ("eisberg-fragen", "zeit", "stufen", "fall")),
+        f"/courses/{COURSE}/test",
+        f"/courses/{COURSE}/test/{attempt}",
+    ]
+    expected = await csrf_for(client, "/")
+    for path in paths:
+        forms = soup(await client.get(path)).find_all("form", method="post")
+        assert forms, path
+        for form in forms:
+            token = form.find("input", attrs={"name": "csrf_token"})
+            assert token is not None and token["value"] == expected, (path, form.get("action"))
