@@ -37,6 +37,7 @@ async def change(request: Request) -> Response:
     new = field(form, "password", max_length=1024, strip=False)
     confirm = field(form, "password_confirm", max_length=1024, strip=False)
     now = services.clock()
+    _ = services.translator.gettext
 
     # The current password is a password check like the login, and throttled like it:
     # otherwise a stolen session could guess the password here without limit.
@@ -51,20 +52,20 @@ async def change(request: Request) -> Response:
         refused.headers["Retry-After"] = str(wait)
         return refused
     stored = await users.find_user_by_email(services.db, user.email)
-    ok, _ = await services.hasher.verify(stored.password_hash if stored else None, current)
+    ok, _needs_rehash = await services.hasher.verify(stored.password_hash if stored else None, current)
     if not ok:
         await login_attempts.record_attempt(
             services.db, user.email, client_address(request), now, success=False
         )
-        errors = {"current_password": "Das aktuelle Passwort ist nicht korrekt."}
+        errors = {"current_password": _("Das aktuelle Passwort ist nicht korrekt.")}
         return render(request, TEMPLATE, {"errors": errors}, status=400)
 
     errors = {}
     problem = password_problem(new, email=user.email, name=user.name)
     if problem:
-        errors["password"] = problem
+        errors["password"] = _(problem)
     elif new != confirm:
-        errors["password_confirm"] = "Die beiden Passwörter stimmen nicht überein."  # noqa: S105 - a message, not a password
+        errors["password_confirm"] = _("Die beiden Passwörter stimmen nicht überein.")
     if errors:
         return render(request, TEMPLATE, {"errors": errors}, status=400)
 
@@ -85,7 +86,7 @@ async def change(request: Request) -> Response:
     response = redirect(
         request,
         "/",
-        "Ihr Passwort wurde geändert. Alle anderen Anmeldungen wurden beendet.",
+        _("Ihr Passwort wurde geändert. Alle anderen Anmeldungen wurden beendet."),
         "success",
     )
     set_session_cookie(request, response, session_id)
