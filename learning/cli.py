@@ -81,10 +81,14 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     from learning.store.db import Database
     from learning.store.migrate import migrate
     from learning.web.account import valid_email
+    from learning.web.forms import clean_text
 
     settings = _settings(args)
     email = args.email.strip()
-    name = (args.name or email.split("@")[0]).strip()
+    # The same cleaning as the web forms: no control or bidi characters in a shown name.
+    name = clean_text(args.name or email.split("@")[0], max_length=200)
+    if not name:
+        return _fail("der Name ist leer.")
     if not valid_email(email):
         return _fail(f"ungültige E-Mail-Adresse: {email!r}")
     try:
