@@ -52,7 +52,9 @@ async def change(request: Request) -> Response:
         refused.headers["Retry-After"] = str(wait)
         return refused
     stored = await users.find_user_by_email(services.db, user.email)
-    ok, _needs_rehash = await services.hasher.verify(stored.password_hash if stored else None, current)
+    ok, _needs_rehash = await services.hasher.verify(
+        stored.password_hash if stored else None, current
+    )
     if not ok:
         await login_attempts.record_attempt(
             services.db, user.email, client_address(request), now, success=False
