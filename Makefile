@@ -19,8 +19,8 @@ run: $(STAMP)
 	$(BIN)/learning serve --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
-	$(BIN)/ruff check learning tests
-	$(BIN)/ruff format --check learning tests
+	$(BIN)/ruff check learning tests benchmarks
+	$(BIN)/ruff format --check learning tests benchmarks
 	$(BIN)/mypy --strict learning
 
 check: $(STAMP)
@@ -30,10 +30,11 @@ browser-deps: $(STAMP)
 	./scripts/install-browser-deps
 
 test: lint browser-deps
+	$(BIN)/learning check courses
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 soak: $(STAMP)
 	$(BIN)/python benchmarks/soak.py

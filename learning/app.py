@@ -23,13 +23,15 @@ from learning.content.watch import watch_courses
 from learning.i18n import Translator
 from learning.passwords import PasswordHasher
 from learning.signing import Signer
-from learning.store import users
+from learning.store import answers, progress, users
 from learning.store.content_ids import stored_ids
 from learning.store.db import Database
+from learning.store.group_commit import GroupCommit
 from learning.store.lockfile import ServerLock
 from learning.store.migrate import migrate
 from learning.web import (
     account,
+    bench,
     catalog,
     certificates,
     course_files,
@@ -51,7 +53,9 @@ log = logging.getLogger("learning")
 
 
 def routes(settings: Settings) -> list[BaseRoute]:
+    ceiling = [get("/_bench/static", bench.static_page)] if settings.bench_ceiling else []
     return [
+        *ceiling,
         get("/", catalog.catalogue, SIGNED_IN),
         get("/healthz", home.healthz, ANYONE),
         get("/login", account.login_form, ANYONE),
@@ -128,13 +132,16 @@ def setup_link(services: Services) -> str:
 
 def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = True) -> Starlette:
     translator = Translator()
+    db = Database(settings.database, readers=settings.readers)
     services = Services(
         settings=settings,
-        db=Database(settings.database, readers=settings.readers),
+        db=db,
         hasher=PasswordHasher(settings.hash_concurrency),
         signer=Signer(settings.secret_key),
         translator=translator,
         templates=build_environment(settings, translator),
+        page_views=GroupCommit(db, progress.record_page_views),
+        answers=GroupCommit(db, answers.add_answers),
         catalog=Catalog(settings.courses),
         clock=clock,
     )
@@ -171,6 +178,9 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
                     with contextlib.suppress(asyncio.CancelledError):
                         await watcher
         finally:
+            # Callers wait for their group commit, so this only drains what is queued.
+            await services.page_views.close()
+            await services.answers.close()
             await services.db.close()
             services.hasher.close()
             lock.release()

@@ -62,6 +62,8 @@ class Settings:
     reload: bool = False
     log_level: str = "info"
     accessibility_contact: str = "barrierefreiheit@example.org"
+    # Only the load harness sets this: it adds the /_bench/static ceiling route.
+    bench_ceiling: bool = False
 
     @property
     def public_url(self) -> str:
@@ -140,6 +142,8 @@ def settings_from_env(env: Mapping[str, str] | None = None, **flags: object) -> 
         values["log_level"] = env["LEARNING_LOG_LEVEL"].lower()
     if "LEARNING_ACCESSIBILITY_CONTACT" in env:
         values["accessibility_contact"] = env["LEARNING_ACCESSIBILITY_CONTACT"]
+    if "LEARNING_BENCH_CEILING" in env:
+        values["bench_ceiling"] = _as_bool("LEARNING_BENCH_CEILING", env["LEARNING_BENCH_CEILING"])
     values.update({k: v for k, v in flags.items() if v is not None})
     settings = Settings(**values)  # type: ignore[arg-type]
     if "LEARNING_SECRET_KEY" in env:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -40,6 +41,40 @@ class ScenarioRun:
     content_hash: str
 
 
+@dataclass(frozen=True, slots=True)
+class NewAnswer:
+    user_id: int
+    course_id: str
+    question_id: str
+    content_hash: str
+    response: dict[str, Any]
+    correct: bool | None
+    now: datetime
+
+
+_INSERT_ANSWER = (
+    "INSERT INTO answers (user_id, course_id, question_id, content_hash, response, correct,"
+    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _answer_row(a: NewAnswer) -> tuple[object, ...]:
+    return (
+        a.user_id,
+        a.course_id,
+        a.question_id,
+        a.content_hash,
+        json.dumps(a.response, ensure_ascii=False),
+        None if a.correct is None else int(a.correct),
+        to_db(a.now),
+    )
+
+
+async def add_answers(tx: Transaction, rows: Sequence[NewAnswer]) -> None:
+    """Append many knowledge-check answers with one statement (see group_commit)."""
+    await tx.executemany(_INSERT_ANSWER, [_answer_row(a) for a in rows])
+
+
 async def add_answer(
     tx: Transaction,
     *,
@@ -51,19 +86,8 @@ async def add_answer(
     correct: bool | None,
     now: datetime,
 ) -> int:
-    return await tx.insert(
-        "INSERT INTO answers (user_id, course_id, question_id, content_hash, response, correct,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            user_id,
-            course_id,
-            question_id,
-            content_hash,
-            json.dumps(response, ensure_ascii=False),
-            None if correct is None else int(correct),
-            to_db(now),
-        ),
-    )
+    row = NewAnswer(user_id, course_id, question_id, content_hash, response, correct, now)
+    return await tx.insert(_INSERT_ANSWER, _answer_row(row))
 
 
 async def latest_answers(

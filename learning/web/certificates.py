@@ -8,7 +8,6 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from learning.certificate_pdf import certificate_pdf
 from learning.clock import from_db
 from learning.store import attempts
 from learning.web.resolve import course_or_404, current_user, services_of
@@ -24,6 +23,11 @@ async def download(request: Request) -> Response:
     certificate = await attempts.certificate_for(services.db, user.id, course.id)
     if certificate is None:
         raise HTTPException(404)
+    # Imported here, not at start-up: fpdf and its fonts take most of a second to
+    # import, and the server should answer its first request long before anyone
+    # downloads a certificate.
+    from learning.certificate_pdf import certificate_pdf
+
     body = certificate_pdf(
         learner_name=certificate.learner_name,
         course_title=certificate.course_title,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -9,8 +10,8 @@ from starlette.responses import Response
 from learning import grading
 from learning.content.model import Course, Question
 from learning.i18n import N_
-from learning.progress import course_progress, neighbours
-from learning.store import answers, progress
+from learning.progress import neighbours
+from learning.store import answers, attempts, progress
 from learning.store.users import User
 from learning.web.completion import try_complete
 from learning.web.flash import redirect
@@ -35,14 +36,19 @@ async def page_state(
     request: Request, course: Course, user_id: int, questions: tuple[Question, ...]
 ) -> dict[str, object]:
     db = services_of(request).db
-    graded_ids = [q.id for q in questions if q.type != "scenario"]
+    graded_ids = [q.id for q in questions if q.type not in ("scenario", "reflection")]
     scenario_ids = [q.id for q in questions if q.type == "scenario"]
-    latest = await answers.latest_answers(db, user_id, course.id, graded_ids)
-    notes = {r.question_id: r for r in await answers.reflections(db, user_id, course.id)}
-    runs = await answers.latest_runs(db, user_id, course.id, scenario_ids)
+    # Most pages hold no question of a kind: skip its query rather than ask for nothing.
+    latest = await answers.latest_answers(db, user_id, course.id, graded_ids) if graded_ids else {}
+    notes = (
+        {r.question_id: r for r in await answers.reflections(db, user_id, course.id)}
+        if any(q.type == "reflection" for q in questions)
+        else {}
+    )
+    runs = await answers.latest_runs(db, user_id, course.id, scenario_ids) if scenario_ids else {}
     results = {}
     for q in questions:
-        if q.id in latest and q.type not in ("reflection", "scenario"):
+        if q.id in latest:
             stored, count = latest[q.id]
             results[q.id] = {
                 "grade": grading.grade(q, stored.response),
@@ -65,17 +71,14 @@ async def show_page(request: Request) -> Response:
     previous = None
     if session.last_page_id and session.last_page_at and session.last_page_course:
         previous = (session.last_page_course, session.last_page_id, session.last_page_at)
-    async with services.db.transaction() as tx:
-        await progress.record_page_view(
-            tx,
-            user_id=user.id,
-            session_hash=session.id_hash,
-            course_id=course.id,
-            page_id=page.id,
-            now=now,
-            previous=previous,
-        )
-        await try_complete(tx, course, user, now)
+    # Group commit: this returns once the view is committed, together with the views
+    # of whoever else asked in the same moment.
+    await services.page_views.submit(
+        progress.PageViewWrite(user.id, session.id_hash, course.id, page.id, now, previous)
+    )
+    if await attempts.completion_due(services.db, user.id, course.id):
+        async with services.db.transaction() as tx:
+            await try_complete(tx, course, user, now)
     views = await progress.page_views(services.db, user.id, course.id)
     lesson = course.lesson_of(page.id)
     assert lesson is not None  # noqa: S101 - page_or_404 guarantees it
@@ -93,7 +96,6 @@ async def show_page(request: Request) -> Response:
             "prev_page": prev_page,
             "next_page": next_page,
             "is_last_of_lesson": lesson.pages[-1].id == page.id,
-            "progress": course_progress(course, views.keys(), test_passed=False, completed=False),
             "preview": False,
             **state,
         },
@@ -108,15 +110,20 @@ def _question(course: Course, page_id: str, question_id: str) -> Question:
     return question
 
 
-async def answer(request: Request) -> Response:
-    services = services_of(request)
+async def _posted_question(request: Request) -> tuple[User, Course, Question, FormData, str]:
+    """Resolve and authorise a question form post: who, which course and question, the form."""
     user = current_user(request)
     course = course_or_404(request)
     page_id = request.path_params["page_id"]
     question = _question(course, page_id, request.path_params["question_id"])
     await _require_enrolment(request, course, user)
     form = await request.form()
-    page_url = f"/courses/{course.id}/pages/{page_id}"
+    return user, course, question, form, f"/courses/{course.id}/pages/{page_id}"
+
+
+async def answer(request: Request) -> Response:
+    services = services_of(request)
+    user, course, question, form, page_url = await _posted_question(request)
     now = services.clock()
 
     if question.type == "reflection":
@@ -162,24 +169,22 @@ async def answer(request: Request) -> Response:
             "error",
         )
     result = grading.grade(question, response)
-    async with services.db.transaction() as tx:
-        await answers.add_answer(
-            tx,
-            user_id=user.id,
-            course_id=course.id,
-            question_id=question.id,
-            content_hash=course.content_hash,
-            response=result.response,
-            correct=result.correct,
-            now=now,
+    # Group commit: the redirect is sent only after the COMMIT that holds this answer.
+    await services.answers.submit(
+        answers.NewAnswer(
+            user.id,
+            course.id,
+            question.id,
+            course.content_hash,
+            result.response,
+            result.correct,
+            now,
         )
+    )
     return redirect(request, f"{page_url}#result-{question.id}")
 
 
-def _multi(form: object) -> dict[str, list[str]]:
-    from starlette.datastructures import FormData
-
-    assert isinstance(form, FormData)  # noqa: S101 - request.form() returns FormData
+def _multi(form: FormData) -> dict[str, list[str]]:
     result: dict[str, list[str]] = {}
     for key, value in form.multi_items():
         if isinstance(value, str):
@@ -189,15 +194,9 @@ def _multi(form: object) -> dict[str, list[str]]:
 
 async def scenario_choice(request: Request) -> Response:
     services = services_of(request)
-    user = current_user(request)
-    course = course_or_404(request)
-    page_id = request.path_params["page_id"]
-    question = _question(course, page_id, request.path_params["question_id"])
+    user, course, question, form, page_url = await _posted_question(request)
     if question.type != "scenario":
         raise HTTPException(404)
-    await _require_enrolment(request, course, user)
-    form = await request.form()
-    page_url = f"/courses/{course.id}/pages/{page_id}"
     now = services.clock()
     restart = form.get("restart") == "1"
     async with services.db.transaction() as tx:

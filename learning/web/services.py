@@ -10,7 +10,10 @@ from learning.config import Settings
 from learning.i18n import Translator
 from learning.passwords import PasswordHasher
 from learning.signing import Signer
+from learning.store.answers import NewAnswer
 from learning.store.db import Database
+from learning.store.group_commit import GroupCommit
+from learning.store.progress import PageViewWrite
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -26,5 +29,7 @@ class Services:
     signer: Signer
     translator: Translator
     templates: Environment
+    page_views: GroupCommit[PageViewWrite]
+    answers: GroupCommit[NewAnswer]
     catalog: Catalog | None = None
     clock: Clock = field(default=utc_now)

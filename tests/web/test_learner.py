@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import httpx
+import pytest
 from starlette.applications import Starlette
 
 from learning.clock import FrozenClock
+from learning.content.catalog import Catalog
 from learning.web.services import Services
 from tests.conftest import LoginAs, csrf_for, log_in, new_client, soup
+from tests.helpers import FIXTURE_COURSES
 from tests.web.learner_flow import (
     COURSE,
     RIGHT_TEST_ANSWERS,
@@ -18,6 +23,17 @@ from tests.web.learner_flow import (
     start_test,
     submit_test,
 )
+
+
+@pytest.fixture
+def editable_catalog(services: Services, tmp_path: Path) -> tuple[Catalog, Path]:
+    """The fixture course copied to a folder the test may edit, served by the app."""
+    root = tmp_path / "courses"
+    shutil.copytree(FIXTURE_COURSES, root)
+    catalog = Catalog(root)
+    catalog.load()
+    services.catalog = catalog
+    return catalog, root
 
 
 async def test_catalogue_lists_courses_with_own_progress(
@@ -315,19 +331,12 @@ async def test_shuffle_is_stable_within_attempt(
 
 
 async def test_attempt_is_graded_against_the_version_it_started_on(
-    client: httpx.AsyncClient, login_as: LoginAs, services: Services, tmp_path: object
+    client: httpx.AsyncClient,
+    login_as: LoginAs,
+    services: Services,
+    editable_catalog: tuple[Catalog, Path],
 ) -> None:
-    import shutil
-    from pathlib import Path
-
-    from learning.content.catalog import Catalog
-    from tests.helpers import FIXTURE_COURSES
-
-    root = Path(str(tmp_path)) / "courses"
-    shutil.copytree(FIXTURE_COURSES, root)
-    catalog = Catalog(root)
-    catalog.load()
-    services.catalog = catalog
+    catalog, root = editable_catalog
     await login_as("learner")
     await enrol(client)
     attempt = await start_test(client)
@@ -397,19 +406,12 @@ async def test_certificate_pdf_and_public_verification(
 
 
 async def test_changed_pages_shown_after_completion_without_revoking(
-    client: httpx.AsyncClient, login_as: LoginAs, services: Services, tmp_path: object
+    client: httpx.AsyncClient,
+    login_as: LoginAs,
+    services: Services,
+    editable_catalog: tuple[Catalog, Path],
 ) -> None:
-    import shutil
-    from pathlib import Path
-
-    from learning.content.catalog import Catalog
-    from tests.helpers import FIXTURE_COURSES
-
-    root = Path(str(tmp_path)) / "courses"
-    shutil.copytree(FIXTURE_COURSES, root)
-    catalog = Catalog(root)
-    catalog.load()
-    services.catalog = catalog
+    catalog, root = editable_catalog
     await login_as("learner")
     await enrol(client)
     await read_all_pages(client)

@@ -1,0 +1,310 @@
+"""Seed a benchmark database straight through SQL: fast, and shaped like real use.
+
+The schema comes from the app's own migrations; the rows are written with
+executemany, one transaction per batch, so 10,000 learners take seconds, not hours.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher as Argon2
+
+from learning.clock import to_db
+from learning.content.catalog import Catalog
+from learning.content.model import Course
+from learning.store.db import Database
+from learning.store.migrate import migrate
+from learning.web.final_test import snapshot
+
+PASSWORD = "Benchmark-Passwort-2024"  # noqa: S105 - throw-away benchmark accounts
+ADMIN_EMAIL = "admin@bench.example"
+GROUPS = 20
+BATCH = 20_000
+# Past this many learners only the newest attempt of a learner carries the full
+# question snapshot (about 24 kB): 100k learners would otherwise write 24 GB.
+FULL_SNAPSHOT_LIMIT = 20_000
+
+
+@dataclass
+class SeedStats:
+    learners: int = 0
+    page_view_rows: int = 0
+    page_views_total: int = 0
+    answers: int = 0
+    attempts: int = 0
+    test_answers: int = 0
+    completions: int = 0
+    seconds: float = 0.0
+    admin_id: int = 0
+    learner_ids: list[int] = field(default_factory=list)
+
+
+def _chunks(rows: Iterator[Sequence[Any]], size: int = BATCH) -> Iterator[list[Sequence[Any]]]:
+    batch: list[Sequence[Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Writer:
+    """executemany in batches, one transaction per batch."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def many(self, sql: str, rows: Iterator[Sequence[Any]]) -> int:
+        count = 0
+        for batch in _chunks(rows):
+            with self.conn:
+                self.conn.executemany(sql, batch)
+            count += len(batch)
+        return count
+
+
+def _migrate(path: Path) -> None:
+    async def run() -> None:
+        async with Database(path, readers=1) as db:
+            await migrate(db)
+
+    asyncio.run(run())
+
+
+def _stamp(rng: random.Random, now: datetime, days: int = 90) -> datetime:
+    return now - timedelta(seconds=rng.randrange(days * 86400))
+
+
+def _progress_share(rng: random.Random) -> float:
+    """Share of a course's pages a learner has seen: many finish, some stall, few never start."""
+    roll = rng.random()
+    if roll < 0.15:
+        return 0.0
+    if roll < 0.50:
+        return rng.uniform(0.05, 0.95)
+    return 1.0
+
+
+def _answer_for(question: Any, rng: random.Random) -> tuple[dict[str, Any], bool | None]:
+    options = len(question.options) or 2
+    if question.type in ("single", "truefalse"):
+        choice = rng.randrange(1, options + 1)
+        correct = question.options[choice - 1].correct if question.options else None
+        return {"selected": [choice]}, bool(correct)
+    if question.type == "multiple":
+        chosen = sorted(rng.sample(range(1, options + 1), k=max(1, options // 2)))
+        return {"selected": chosen}, rng.random() < 0.6
+    if question.type in ("text", "reflection"):
+        return {"text": "Antwort"}, rng.random() < 0.7
+    return {"fields": list(range(1, options + 1))}, rng.random() < 0.5
+
+
+def seed(path: Path, courses_dir: Path, learners: int, *, rng_seed: int = 7) -> SeedStats:
+    """Create a fresh database at `path` with `learners` learners and their activity."""
+    started = time.perf_counter()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    _migrate(path)
+    catalog = Catalog(courses_dir)
+    catalog.load()
+    courses = catalog.courses
+    rng = random.Random(rng_seed)
+    now = datetime.now(UTC).replace(microsecond=0)
+    created = to_db(now - timedelta(days=120))
+    # One real argon2id hash shared by every account: hashing 10,000 would take minutes.
+    password_hash = Argon2().hash(PASSWORD)
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute("PRAGMA cache_size=-200000")
+    conn.isolation_level = "DEFERRED"  # `with conn:` then wraps each batch in BEGIN/COMMIT
+    out = _Writer(conn)
+    stats = SeedStats(learners=learners)
+
+    out.many(
+        "INSERT INTO groups (id, name, created_at) VALUES (?, ?, ?)",
+        ((g, f"Jobcenter Leipzig Team {g:02d}", created) for g in range(1, GROUPS + 1)),
+    )
+    stats.admin_id = 1
+    out.many(
+        "INSERT INTO users (id, email, name, role, group_id, password_hash, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        iter([(1, ADMIN_EMAIL, "Bench Admin", "admin", None, password_hash, created)]),
+    )
+    first_learner = 2
+    stats.learner_ids = list(range(first_learner, first_learner + learners))
+    out.many(
+        "INSERT INTO users (id, email, name, role, group_id, password_hash, locale, created_at)"
+        " VALUES (?, ?, ?, 'learner', ?, ?, 'de', ?)",
+        (
+            (
+                uid,
+                f"learner{uid}@bench.example",
+                f"Lernende Person {uid}",
+                1 + uid % GROUPS,
+                password_hash,
+                created,
+            )
+            for uid in stats.learner_ids
+        ),
+    )
+    out.many(
+        "INSERT INTO enrolments (user_id, course_id, enrolled_at, enrolled_by) VALUES (?, ?, ?, 1)",
+        ((uid, c.id, created) for uid in stats.learner_ids for c in courses),
+    )
+    for course in courses:
+        _seed_course(out, course, stats, rng, now, learners > FULL_SNAPSHOT_LIMIT)
+    with conn:
+        conn.execute("ANALYZE")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def _seed_course(
+    out: _Writer,
+    course: Course,
+    stats: SeedStats,
+    rng: random.Random,
+    now: datetime,
+    slim_snapshots: bool,
+) -> None:
+    pages = course.content_pages
+    test_questions = [q for p in course.test.pages for q in p.questions] if course.test else []
+    full_snapshot, shuffle = snapshot(course, random.Random(1))
+    questions_json = json.dumps(full_snapshot, ensure_ascii=False)
+    shuffle_json = json.dumps(shuffle)
+    page_hashes = json.dumps({p.id: p.source_hash for p in pages})
+    topics = json.dumps([lesson.title for lesson in course.lessons if lesson.kind == "lesson"])
+
+    views: list[tuple[Any, ...]] = []
+    answers: list[tuple[Any, ...]] = []
+    attempts: list[tuple[Any, ...]] = []
+    test_answers: list[tuple[Any, ...]] = []
+    completions: list[tuple[Any, ...]] = []
+    certificates: list[tuple[Any, ...]] = []
+    attempt_id = out.conn.execute("SELECT coalesce(max(id), 0) FROM test_attempts").fetchone()[0]
+
+    for uid in stats.learner_ids:
+        seen = round(_progress_share(rng) * len(pages))
+        start = _stamp(rng, now)
+        for index, page in enumerate(pages[:seen]):
+            first = start + timedelta(minutes=3 * index)
+            count = 1 + min(int(rng.expovariate(0.65)), 12)
+            last = first + timedelta(hours=rng.randrange(0, 48) if count > 1 else 0)
+            views.append(
+                (uid, course.id, page.id, to_db(first), to_db(last), rng.randrange(20, 400), count)
+            )
+            stats.page_views_total += count
+            for question in page.questions:
+                if question.type == "scenario" or rng.random() > 0.7:
+                    continue
+                for _ in range(1 + int(rng.random() < 0.3)):
+                    response, correct = _answer_for(question, rng)
+                    answers.append(
+                        (
+                            uid,
+                            course.id,
+                            question.id,
+                            course.content_hash,
+                            json.dumps(response),
+                            None if question.type == "reflection" else int(bool(correct)),
+                            to_db(last),
+                        )
+                    )
+        if seen < len(pages) * 0.6 or not test_questions:
+            continue
+        # About eight submitted attempts per learner who reached the test: the issue asks
+        # for 100,000 attempts at 10,000 learners, which is heavier than max_attempts
+        # allows in practice, so reports are measured under more load than real use.
+        tries = 1 + min(int(rng.expovariate(1 / 6.8)), 19)
+        passed_at: tuple[int, float, datetime] | None = None
+        for n in range(tries):
+            attempt_id += 1
+            when = start + timedelta(days=1 + n)
+            score = round(rng.uniform(40, 100), 1)
+            passed = score >= course.pass_mark and seen == len(pages)
+            newest = n == tries - 1
+            attempts.append(
+                (
+                    attempt_id,
+                    uid,
+                    course.id,
+                    course.content_hash,
+                    questions_json if newest or not slim_snapshots else "[]",
+                    shuffle_json,
+                    to_db(when - timedelta(minutes=20)),
+                    to_db(when),
+                    score,
+                    int(passed),
+                )
+            )
+            for question in test_questions:
+                response, correct = _answer_for(question, rng)
+                test_answers.append(
+                    (attempt_id, question.id, json.dumps(response), int(bool(correct)))
+                )
+            if passed and passed_at is None:
+                passed_at = (attempt_id, score, when)
+        if passed_at is not None:
+            aid, score, when = passed_at
+            completions.append(
+                (uid, course.id, to_db(when), course.content_hash, aid, score, page_hashes)
+            )
+            certificates.append(
+                (
+                    f"B{course.id[:3].upper()}{uid:08d}",
+                    uid,
+                    course.id,
+                    f"Lernende Person {uid}",
+                    course.title,
+                    course.duration,
+                    topics,
+                    to_db(when),
+                )
+            )
+
+    stats.page_view_rows += out.many(
+        "INSERT INTO page_views (user_id, course_id, page_id, first_seen, last_seen, seconds,"
+        " views) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        iter(views),
+    )
+    stats.answers += out.many(
+        "INSERT INTO answers (user_id, course_id, question_id, content_hash, response, correct,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        iter(answers),
+    )
+    stats.attempts += out.many(
+        "INSERT INTO test_attempts (id, user_id, course_id, content_hash, questions, shuffle,"
+        " started_at, submitted_at, score, passed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        iter(attempts),
+    )
+    stats.test_answers += out.many(
+        "INSERT INTO test_answers (attempt_id, question_id, response, correct) VALUES (?, ?, ?, ?)",
+        iter(test_answers),
+    )
+    stats.completions += out.many(
+        "INSERT INTO completions (user_id, course_id, completed_at, content_hash, attempt_id,"
+        " score, page_hashes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        iter(completions),
+    )
+    out.many(
+        "INSERT INTO certificates (code, user_id, course_id, learner_name, course_title,"
+        " duration, topics, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        iter(certificates),
+    )
