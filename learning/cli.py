@@ -31,6 +31,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from learning.app import create_app
+    from learning.logsetup import log_config
 
     settings = _settings(args, host=args.host, port=args.port, reload=args.reload or None)
     app = create_app(settings)
@@ -39,6 +40,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        log_config=log_config(settings.log_level),
         proxy_headers=bool(settings.base_url),
         server_header=False,
         lifespan="on",

@@ -25,26 +25,26 @@ def free_port() -> int:
         return port
 
 
-def server_env(database: Path, courses: Path) -> dict[str, str]:
+def server_env(database: Path, courses: Path, log_level: str = "warning") -> dict[str, str]:
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LEARNING_DATABASE": str(database),
         "LEARNING_COURSES": str(courses),
         "LEARNING_SECRET_KEY": SECRET,
-        "LEARNING_LOG_LEVEL": "warning",
+        "LEARNING_LOG_LEVEL": log_level,
     }
 
 
 def start(
-    database: Path, courses: Path, port: int, *, timeout: float = 30
+    database: Path, courses: Path, port: int, *, timeout: float = 30, log_level: str = "warning"
 ) -> subprocess.Popen[bytes]:
     # A file, not a pipe: a full pipe would stall a server that logs a lot.
     log = (database.parent / "server.log").open("ab")
     process = subprocess.Popen(
         [sys.executable, "-m", "learning", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
-        env=server_env(database, courses),
-        stdout=subprocess.DEVNULL,
+        env=server_env(database, courses, log_level),
+        stdout=log,
         stderr=log,
     )
     log.close()
@@ -74,10 +74,10 @@ def stop(process: subprocess.Popen[bytes], *, sig: int = signal.SIGTERM) -> None
 
 
 @contextmanager
-def running(database: Path, courses: Path, port: int | None = None) -> Iterator[str]:
+def running(database: Path, courses: Path, *, log_level: str = "warning") -> Iterator[str]:
     """Serve until the block ends; the server is stopped even when the block fails."""
-    port = port or free_port()
-    process = start(database, courses, port)
+    port = free_port()
+    process = start(database, courses, port, log_level=log_level)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
