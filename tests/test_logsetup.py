@@ -21,7 +21,9 @@ def test_server_writes_timestamped_lines(tmp_path: Path) -> None:
     lines = (tmp_path / "server.log").read_text(encoding="utf-8").splitlines()
     access = [line for line in lines if " access: " in line]
     assert any(
-        re.fullmatch(rf'{STAMP} INFO access: 127\.0\.0\.1:\d+ "GET /healthz HTTP/1\.1" 200 OK', line)
+        re.fullmatch(
+            rf'{STAMP} INFO access: 127\.0\.0\.1:\d+ "GET /healthz HTTP/1\.1" 200 OK', line
+        )
         for line in access
     ), access
     assert any(line.endswith('"GET /gibt-es-nicht HTTP/1.1" 404 Not Found') for line in access)
