@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from learning.admin_cli import add_admin_commands
 from learning.config import ConfigError, Settings, settings_from_env
 
 
@@ -233,6 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="auch eine Datenbank in Gebrauch überschreiben"
     )
     restore.set_defaults(func=cmd_restore)
+
+    add_admin_commands(sub, users_sub)
     return parser
 
 

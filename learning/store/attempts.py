@@ -193,19 +193,6 @@ async def attempt_answers(db: Database, attempt_id: int) -> dict[str, AttemptAns
     }
 
 
-async def completion_due(db: Database, user_id: int, course_id: str) -> bool:
-    """Passed the test but not yet completed: only then can a page view complete the
-    course, so the other page views skip the completion check inside the write lock."""
-    return bool(
-        await db.scalar(
-            "SELECT EXISTS(SELECT 1 FROM test_attempts"
-            "  WHERE user_id = :u AND course_id = :c AND passed = 1)"
-            " AND NOT EXISTS(SELECT 1 FROM completions WHERE user_id = :u AND course_id = :c)",
-            {"u": user_id, "c": course_id},
-        )
-    )
-
-
 async def has_passed_in(tx: Transaction, user_id: int, course_id: str) -> tuple[int, float] | None:
     row = await tx.fetchone(
         "SELECT id, score FROM test_attempts WHERE user_id = ? AND course_id = ? AND passed = 1"

@@ -32,6 +32,21 @@ async def is_enrolled(db: Database, user_id: int, course_id: str) -> bool:
     )
 
 
+async def enrolment_state(db: Database, user_id: int, course_id: str) -> tuple[bool, bool]:
+    """(enrolled, completion due) in one read: what a lesson page needs before it renders.
+
+    Completion is due when the test is passed but no completion is stored yet; only then
+    can a page view complete the course, so other views skip the check in the write lock.
+    """
+    row = await db.fetchone(
+        "SELECT EXISTS(SELECT 1 FROM enrolments WHERE user_id = :u AND course_id = :c),"
+        " EXISTS(SELECT 1 FROM test_attempts WHERE user_id = :u AND course_id = :c AND passed = 1)"
+        " AND NOT EXISTS(SELECT 1 FROM completions WHERE user_id = :u AND course_id = :c)",
+        {"u": user_id, "c": course_id},
+    )
+    return (bool(row[0]), bool(row[1])) if row else (False, False)
+
+
 async def enrolled_courses(db: Database, user_id: int) -> set[str]:
     rows = await db.fetchall("SELECT course_id FROM enrolments WHERE user_id = ?", (user_id,))
     return {row["course_id"] for row in rows}

@@ -4,6 +4,42 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
+from learning.web import admin_import, admin_reports, admin_users, invitations, trainer
+from learning.web.guards import ADMIN, ANYONE, STAFF, get, post
+
 
 def admin_routes() -> list[BaseRoute]:
-    return []
+    return [
+        get("/admin/users", admin_users.user_list, ADMIN),
+        get("/admin/users/new", admin_users.user_new_form, ADMIN),
+        post("/admin/users/new", admin_users.user_create, ADMIN),
+        get("/admin/users/{user_id:int}", admin_users.user_detail, ADMIN),
+        post("/admin/users/{user_id:int}", admin_users.user_update, ADMIN),
+        post("/admin/users/{user_id:int}/disable", admin_users.user_disable, ADMIN),
+        post("/admin/users/{user_id:int}/enable", admin_users.user_enable, ADMIN),
+        post("/admin/users/{user_id:int}/invite", admin_users.user_invite, ADMIN),
+        post("/admin/users/{user_id:int}/reset-link", admin_users.user_reset_link, ADMIN),
+        post("/admin/users/{user_id:int}/enrol", admin_users.user_enrol, ADMIN),
+        post("/admin/users/{user_id:int}/reset-progress", admin_users.user_reset_progress, ADMIN),
+        get("/admin/users/{user_id:int}/export", admin_users.user_export, ADMIN),
+        post("/admin/users/{user_id:int}/anonymise", admin_users.user_anonymise, ADMIN),
+        post("/admin/users/{user_id:int}/delete", admin_users.user_delete, ADMIN),
+        get("/admin/groups", admin_users.group_list, ADMIN),
+        post("/admin/groups", admin_users.group_create, ADMIN),
+        post("/admin/groups/{group_id:int}/enrol", admin_users.group_enrol, ADMIN),
+        get("/admin/import", admin_import.import_form, ADMIN),
+        post("/admin/import", admin_import.import_preview, ADMIN),
+        post("/admin/import/confirm", admin_import.import_confirm, ADMIN),
+        get("/admin/reports", admin_reports.report_index, ADMIN),
+        get("/admin/reports/{course_id}", admin_reports.report_course, ADMIN),
+        get("/admin/reports/{course_id}/export", admin_reports.report_export, ADMIN),
+        get("/admin/audit", admin_reports.audit_log, ADMIN),
+        get("/einladung/{token}", invitations.invite_form, ANYONE),
+        post("/einladung/{token}", invitations.invite_submit, ANYONE),
+        get("/passwort/{token}", invitations.reset_form, ANYONE),
+        post("/passwort/{token}", invitations.reset_submit, ANYONE),
+        get("/trainer", trainer.trainer_index, STAFF),
+        get("/trainer/{course_id}", trainer.trainer_course, STAFF),
+        get("/trainer/{course_id}/preview/{page_id}", trainer.trainer_preview, STAFF),
+        get("/trainer/{course_id}/items", trainer.trainer_items, STAFF),
+    ]

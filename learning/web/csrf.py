@@ -39,7 +39,8 @@ async def checked_form(request: Request) -> FormData:
     if not origin_ok(request):
         raise HTTPException(403, N_("Ungültige Herkunft der Anfrage."))
     try:
-        form = await request.form(max_files=0, max_fields=2000)
+        # One file at most: the admin CSV import is the only form that uploads one.
+        form = await request.form(max_files=1, max_fields=2000)
     except Exception:
         raise HTTPException(400, N_("Das Formular konnte nicht gelesen werden.")) from None
     sent = form.get(FIELD)

@@ -11,7 +11,7 @@ from learning import grading
 from learning.content.model import Course, Question
 from learning.i18n import N_
 from learning.progress import neighbours
-from learning.store import answers, attempts, progress
+from learning.store import answers, progress
 from learning.store.users import User
 from learning.web.completion import try_complete
 from learning.web.flash import redirect
@@ -20,16 +20,14 @@ from learning.web.resolve import course_or_404, current_user, page_or_404, servi
 from learning.web.templating import render
 
 MAX_REFLECTION = 10_000
+NOT_ENROLLED = N_(
+    "Sie sind in diesen Kurs nicht eingeschrieben. Bitte schreiben Sie sich zuerst ein."
+)
 
 
 async def _require_enrolment(request: Request, course: Course, user: User) -> None:
     if not await progress.is_enrolled(services_of(request).db, user.id, course.id):
-        raise HTTPException(
-            403,
-            N_(
-                "Sie sind in diesen Kurs nicht eingeschrieben. Bitte schreiben Sie sich zuerst ein."
-            ),
-        )
+        raise HTTPException(403, NOT_ENROLLED)
 
 
 async def page_state(
@@ -65,7 +63,9 @@ async def show_page(request: Request) -> Response:
     page = page_or_404(course, request.path_params["page_id"])
     if user.role != "learner":
         return redirect(request, f"/trainer/{course.id}/preview/{page.id}")
-    await _require_enrolment(request, course, user)
+    enrolled, completion_due = await progress.enrolment_state(services.db, user.id, course.id)
+    if not enrolled:
+        raise HTTPException(403, NOT_ENROLLED)
     session = request.state.session
     now = services.clock()
     previous = None
@@ -76,7 +76,7 @@ async def show_page(request: Request) -> Response:
     await services.page_views.submit(
         progress.PageViewWrite(user.id, session.id_hash, course.id, page.id, now, previous)
     )
-    if await attempts.completion_due(services.db, user.id, course.id):
+    if completion_due:
         async with services.db.transaction() as tx:
             await try_complete(tx, course, user, now)
     views = await progress.page_views(services.db, user.id, course.id)

@@ -17,6 +17,7 @@ from learning.i18n import Translator, local_date, local_datetime, local_number
 from learning.web.cookies import FLASH_COOKIE, expire_header
 from learning.web.csrf import csrf_token
 from learning.web.flash import take_messages
+from learning.web.question_cache import QuestionCache
 
 
 def _db_date(value: str | None) -> str:
@@ -54,8 +55,12 @@ def build_environment(settings: Settings, translator: Translator) -> Environment
     env.filters["db_datetime"] = _db_datetime
     env.filters["number"] = local_number
     env.filters["inline_stem"] = inline_stem
+    # Messages chosen at run time (flash, errors, labels): translated, never %-formatted,
+    # so a user's name with a "%" in a message cannot break the page.
+    env.filters["t"] = translator.gettext
     env.tests["question"] = lambda value: isinstance(value, Question)
     env.globals["settings"] = settings
+    env.globals["blank_question"] = QuestionCache(env).blank
     return env
 
 

@@ -167,3 +167,13 @@ async def test_accept_language_english(client: httpx.AsyncClient) -> None:
 async def test_users_module_hides_hash_in_repr(create_user: CreateUser) -> None:
     user: users.User = await create_user()
     assert "argon2" not in repr(user)
+
+
+def test_runtime_messages_are_translated_but_never_percent_formatted(
+    services: Services,
+) -> None:
+    template = services.templates.from_string("{{ message|t }}")
+    assert template.render(message="Ihr Ergebnis: 100 % für „50 %ig“") == (
+        "Ihr Ergebnis: 100 % für „50 %ig“"
+    )
+    assert services.templates.from_string("{{ m|t }}").render(m="<b>") == "&lt;b&gt;"

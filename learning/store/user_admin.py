@@ -1,0 +1,247 @@
+"""Admin operations on accounts: search, edit, disable, enrol, reset progress, invitations."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from learning.clock import to_db
+from learning.store.db import Database, NotFound, Transaction
+from learning.store.users import USER_SELECT, Role, User, user_from_row
+
+PAGE_SIZE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class UserFilter:
+    text: str = ""
+    role: Role | None = None
+    group_id: int | None = None
+    active: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    course_id: str
+    enrolled_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    id: int
+    nonce: str
+    purpose: str
+    user_id: int
+    created_at: str
+    expires_at: str
+    used_at: str | None
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def search_users(db: Database, flt: UserFilter, *, limit: int = PAGE_SIZE) -> list[User]:
+    where: list[str] = []
+    params: list[object] = []
+    if flt.text:
+        where.append("(u.name LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')")
+        pattern = f"%{_escape_like(flt.text)}%"
+        params += [pattern, pattern]
+    if flt.role is not None:
+        where.append("u.role = ?")
+        params.append(flt.role)
+    if flt.group_id is not None:
+        where.append("u.group_id = ?")
+        params.append(flt.group_id)
+    if flt.active is not None:
+        where.append("u.active = ?")
+        params.append(int(flt.active))
+    clause = (" WHERE " + " AND ".join(where)) if where else ""
+    rows = await db.fetchall(
+        f"{USER_SELECT}{clause} ORDER BY u.name COLLATE NOCASE, u.id LIMIT ?",
+        (*params, limit),
+    )
+    return [user_from_row(row) for row in rows]
+
+
+async def user_in_tx(tx: Transaction, user_id: int) -> User:
+    row = await tx.fetchone(f"{USER_SELECT} WHERE u.id = ?", (user_id,))
+    if row is None:
+        raise NotFound(f"user {user_id}")
+    return user_from_row(row)
+
+
+async def group_exists(db: Database, group_id: int) -> bool:
+    return bool(await db.scalar("SELECT EXISTS(SELECT 1 FROM groups WHERE id = ?)", (group_id,)))
+
+
+async def update_user(
+    tx: Transaction, user_id: int, *, name: str, role: Role, group_id: int | None
+) -> None:
+    await tx.execute(
+        "UPDATE users SET name = ?, role = ?, group_id = ? WHERE id = ?",
+        (name, role, group_id, user_id),
+    )
+
+
+async def set_active(tx: Transaction, user_id: int, active: bool) -> None:
+    await tx.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
+    if not active:
+        await tx.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+
+
+async def set_name(tx: Transaction, user_id: int, name: str) -> None:
+    await tx.execute("UPDATE users SET name = ? WHERE id = ?", (name, user_id))
+
+
+async def enrolments_of(db: Database, user_id: int) -> list[Enrolment]:
+    rows = await db.fetchall(
+        "SELECT course_id, enrolled_at FROM enrolments WHERE user_id = ? ORDER BY course_id",
+        (user_id,),
+    )
+    return [Enrolment(row["course_id"], row["enrolled_at"]) for row in rows]
+
+
+async def enrol(
+    tx: Transaction, user_ids: list[int], course_id: str, *, by: int | None, now: datetime
+) -> int:
+    """Enrol each user once; return how many were newly enrolled."""
+    added = 0
+    for user_id in user_ids:
+        cur = await tx.execute(
+            "INSERT OR IGNORE INTO enrolments (user_id, course_id, enrolled_at, enrolled_by)"
+            " VALUES (?, ?, ?, ?)",
+            (user_id, course_id, to_db(now), by),
+        )
+        added += cur.rowcount
+        await cur.close()
+    return added
+
+
+async def group_member_ids(tx: Transaction, group_id: int) -> list[int]:
+    rows = await tx.fetchall(
+        "SELECT id FROM users WHERE group_id = ? AND active = 1 ORDER BY id", (group_id,)
+    )
+    return [int(row["id"]) for row in rows]
+
+
+# Progress a reset removes. Reflections stay: they are the learner's private notes.
+_RESET_TABLES = ("page_views", "answers", "scenario_runs", "completions", "certificates")
+
+
+async def reset_progress(tx: Transaction, user_id: int, course_id: str) -> dict[str, int]:
+    """Delete the learner's progress in one course; return the rows removed per table."""
+    removed: dict[str, int] = {}
+    for table in _RESET_TABLES:
+        cur = await tx.execute(
+            f"DELETE FROM {table} WHERE user_id = ? AND course_id = ?",  # noqa: S608 - table names are constants
+            (user_id, course_id),
+        )
+        removed[table] = cur.rowcount
+        await cur.close()
+    cur = await tx.execute(
+        "DELETE FROM test_attempts WHERE user_id = ? AND course_id = ?", (user_id, course_id)
+    )
+    removed["test_attempts"] = cur.rowcount
+    await cur.close()
+    return removed
+
+
+async def create_invitation(
+    tx: Transaction,
+    *,
+    nonce: str,
+    purpose: str,
+    user_id: int,
+    created_by: int | None,
+    now: datetime,
+    expires: datetime,
+) -> int:
+    return await tx.insert(
+        "INSERT INTO invitations (nonce, purpose, user_id, created_by, created_at, expires_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (nonce, purpose, user_id, created_by, to_db(now), to_db(expires)),
+    )
+
+
+def _invitation(row: sqlite3.Row) -> Invitation:
+    return Invitation(
+        id=row["id"],
+        nonce=row["nonce"],
+        purpose=row["purpose"],
+        user_id=row["user_id"],
+        created_at=row["created_at"],
+        expires_at=row["expires_at"],
+        used_at=row["used_at"],
+    )
+
+
+_INVITATION_SELECT = (
+    "SELECT id, nonce, purpose, user_id, created_at, expires_at, used_at FROM invitations"
+)
+
+
+async def invitation_by_nonce(db: Database, nonce: str) -> Invitation | None:
+    row = await db.fetchone(f"{_INVITATION_SELECT} WHERE nonce = ?", (nonce,))
+    return None if row is None else _invitation(row)
+
+
+async def mark_invitation_used(tx: Transaction, invitation_id: int, now: datetime) -> bool:
+    """Mark it used; False when it already was (a concurrent second use)."""
+    cur = await tx.execute(
+        "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL",
+        (to_db(now), invitation_id),
+    )
+    changed = cur.rowcount == 1
+    await cur.close()
+    return changed
+
+
+async def open_invitations(db: Database, user_id: int, now: datetime) -> list[Invitation]:
+    rows = await db.fetchall(
+        f"{_INVITATION_SELECT} WHERE user_id = ? AND used_at IS NULL AND expires_at > ?"
+        " ORDER BY id DESC",
+        (user_id, to_db(now)),
+    )
+    return [_invitation(row) for row in rows]
+
+
+async def existing_emails(db: Database, emails: list[str]) -> set[str]:
+    """Which of these addresses already have an account (compared case-insensitively)."""
+    found: set[str] = set()
+    for start in range(0, len(emails), 500):
+        chunk = emails[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = await db.fetchall(
+            f"SELECT lower(email) FROM users WHERE email IN ({marks})",  # noqa: S608 - placeholders only
+            chunk,
+        )
+        found.update(str(row[0]) for row in rows)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSummary:
+    id: int
+    name: str
+    members: int
+    learners: int
+
+
+async def groups_with_counts(db: Database) -> list[GroupSummary]:
+    rows = await db.fetchall(
+        "SELECT g.id, g.name, count(u.id) AS members,"
+        " coalesce(sum(u.role = 'learner'), 0) AS learners"
+        " FROM groups g LEFT JOIN users u ON u.group_id = g.id"
+        " GROUP BY g.id ORDER BY g.name"
+    )
+    return [GroupSummary(r["id"], r["name"], r["members"], r["learners"]) for r in rows]
+
+
+async def group_name(db: Database, group_id: int) -> str:
+    name = await db.scalar("SELECT name FROM groups WHERE id = ?", (group_id,))
+    if name is None:
+        raise NotFound(f"group {group_id}")
+    return str(name)

@@ -1,0 +1,73 @@
+"""What the admin and trainer endpoints share: resolving path ids, the catalog, audit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from learning.i18n import N_
+from learning.store import users
+from learning.store.audit import record
+from learning.store.db import NotFound, Transaction
+from learning.web.services import Services
+
+if TYPE_CHECKING:
+    from learning.content.model import Course
+
+
+def services_of(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def courses(request: Request) -> Sequence[Course]:
+    catalog = services_of(request).catalog
+    return () if catalog is None else tuple(catalog.courses)
+
+
+def course_or_404(request: Request, course_id: str) -> Course:
+    catalog = services_of(request).catalog
+    course = None if catalog is None else catalog.get(course_id)
+    if course is None:
+        raise HTTPException(404, N_("Diesen Kurs gibt es nicht."))
+    return course
+
+
+def int_param(request: Request, name: str) -> int:
+    raw = request.path_params[name]
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise HTTPException(404) from None
+
+
+async def user_or_404(request: Request, name: str = "user_id") -> users.User:
+    try:
+        return await users.get_user(services_of(request).db, int_param(request, name))
+    except NotFound:
+        raise HTTPException(404, N_("Dieses Konto gibt es nicht.")) from None
+
+
+async def audit(
+    request: Request,
+    tx: Transaction,
+    action: str,
+    target_type: str | None = None,
+    target_id: object = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Record an admin action in the caller's transaction."""
+    actor = request.state.user
+    await record(
+        tx,
+        now=services_of(request).clock(),
+        actor_id=actor.id if actor else None,
+        actor_email=actor.email if actor else None,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        details=details,
+    )

@@ -1,0 +1,413 @@
+"""Admin: accounts and groups. List, create, edit, disable, enrol, reset, links, GDPR."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from learning import account_links
+from learning.i18n import N_
+from learning.signing import Purpose
+from learning.store import privacy, user_admin, users
+from learning.store.db import NotFound, Transaction
+from learning.store.users import ROLES, Role, User
+from learning.user_import import valid_email
+from learning.web.admin_common import (
+    audit,
+    course_or_404,
+    courses,
+    int_param,
+    services_of,
+    user_or_404,
+)
+from learning.web.flash import redirect
+from learning.web.forms import clean_text, field
+from learning.web.templating import render
+
+ROLE_LABELS = {"learner": "Lernende", "trainer": "Trainer/in", "admin": "Admin"}
+
+
+def _role(value: str) -> Role | None:
+    return next((r for r in ROLES if r == value), None)
+
+
+def _optional_int(value: str) -> int | None:
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+async def user_list(request: Request) -> Response:
+    services = services_of(request)
+    query = request.query_params
+    active_raw = query.get("active", "")
+    flt = user_admin.UserFilter(
+        text=clean_text(query.get("q", ""), max_length=200),
+        role=_role(query.get("role", "")),
+        group_id=_optional_int(query.get("group", "")),
+        active={"1": True, "0": False}.get(active_raw),
+    )
+    found = await user_admin.search_users(services.db, flt)
+    return render(
+        request,
+        "admin/users.html",
+        {
+            "found": found,
+            "flt": flt,
+            "active_raw": active_raw,
+            "groups": await users.list_groups(services.db),
+            "roles": ROLE_LABELS,
+            "limit": user_admin.PAGE_SIZE,
+        },
+    )
+
+
+async def _group_from_form(tx: Transaction, request: Request, form: FormData) -> int | None:
+    new_group = field(form, "new_group", max_length=200)
+    if new_group:
+        return await users.get_or_create_group(tx, new_group, services_of(request).clock())
+    group_id = _optional_int(field(form, "group", max_length=12))
+    if group_id is None:
+        return None
+    row = await tx.fetchone("SELECT id FROM groups WHERE id = ?", (group_id,))
+    return None if row is None else group_id
+
+
+async def _form_context(
+    request: Request, values: dict[str, str], errors: dict[str, str]
+) -> dict[str, object]:
+    return {
+        "values": values,
+        "errors": errors,
+        "groups": await users.list_groups(services_of(request).db),
+        "roles": ROLE_LABELS,
+    }
+
+
+async def user_new_form(request: Request) -> Response:
+    values = {"email": "", "name": "", "role": "learner", "group": "", "new_group": ""}
+    return render(request, "admin/user_new.html", await _form_context(request, values, {}))
+
+
+def _user_values(form: FormData) -> dict[str, str]:
+    return {
+        "email": field(form, "email", max_length=320),
+        "name": field(form, "name", max_length=200),
+        "role": field(form, "role", max_length=20),
+        "group": field(form, "group", max_length=12),
+        "new_group": field(form, "new_group", max_length=200),
+    }
+
+
+def _user_errors(values: dict[str, str], *, need_email: bool) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if need_email and not valid_email(values["email"]):
+        errors["email"] = N_("Bitte geben Sie eine gültige E-Mail-Adresse ein.")
+    if not values["name"]:
+        errors["name"] = N_("Bitte geben Sie einen Namen ein.")
+    if _role(values["role"]) is None:
+        errors["role"] = N_("Bitte wählen Sie eine Rolle.")
+    return errors
+
+
+async def issue_link(request: Request, tx: Transaction, user_id: int, purpose: Purpose) -> str:
+    services = services_of(request)
+    actor = request.state.user
+    return await account_links.issue_link(
+        tx,
+        services.signer,
+        base_url=services.settings.public_url,
+        user_id=user_id,
+        purpose=purpose,
+        created_by=actor.id if actor else None,
+        now=services.clock(),
+    )
+
+
+async def user_create(request: Request) -> Response:
+    services = services_of(request)
+    form = await request.form()
+    values = _user_values(form)
+    errors = _user_errors(values, need_email=True)
+    if errors:
+        context = await _form_context(request, values, errors)
+        return render(request, "admin/user_new.html", context, status=400)
+    role = _role(values["role"]) or "learner"
+    try:
+        async with services.db.transaction() as tx:
+            group_id = await _group_from_form(tx, request, form)
+            user_id = await users.insert_user(
+                tx,
+                email=values["email"],
+                name=values["name"],
+                role=role,
+                now=services.clock(),
+                group_id=group_id,
+            )
+            link = await issue_link(request, tx, user_id, "invite")
+            await audit(
+                request, tx, "user.create", "user", user_id, {"role": role, "group_id": group_id}
+            )
+    except users.DuplicateEmail:
+        errors["email"] = N_("Für diese E-Mail-Adresse gibt es bereits ein Konto.")
+        context = await _form_context(request, values, errors)
+        return render(request, "admin/user_new.html", context, status=400)
+    user = await users.get_user(services.db, user_id)
+    return render(request, "admin/link.html", {"target": user, "link": link, "purpose": "invite"})
+
+
+async def _detail_context(request: Request, user: User) -> dict[str, object]:
+    services = services_of(request)
+    return {
+        "target": user,
+        "enrolments": await user_admin.enrolments_of(services.db, user.id),
+        "invitations": await user_admin.open_invitations(services.db, user.id, services.clock()),
+        "courses": courses(request),
+        "groups": await users.list_groups(services.db),
+        "roles": ROLE_LABELS,
+    }
+
+
+async def user_detail(request: Request) -> Response:
+    user = await user_or_404(request)
+    context = await _detail_context(request, user)
+    context.update(
+        values={"name": user.name, "role": user.role, "group": str(user.group_id or "")}, errors={}
+    )
+    return render(request, "admin/user.html", context)
+
+
+async def user_update(request: Request) -> Response:
+    services = services_of(request)
+    user = await user_or_404(request)
+    form = await request.form()
+    values = _user_values(form)
+    errors = _user_errors(values, need_email=False)
+    me = request.state.user
+    if user.id == me.id and values["role"] != "admin":
+        errors["role"] = N_("Sie können sich nicht selbst die Admin-Rolle entziehen.")
+    if errors:
+        context = await _detail_context(request, user)
+        context.update(values=values, errors=errors)
+        return render(request, "admin/user.html", context, status=400)
+    role = _role(values["role"]) or user.role
+    async with services.db.transaction() as tx:
+        group_id = await _group_from_form(tx, request, form)
+        await user_admin.update_user(tx, user.id, name=values["name"], role=role, group_id=group_id)
+        await audit(
+            request,
+            tx,
+            "user.update",
+            "user",
+            user.id,
+            {
+                "before": {"name": user.name, "role": user.role, "group_id": user.group_id},
+                "after": {"name": values["name"], "role": role, "group_id": group_id},
+            },
+        )
+    return redirect(
+        request, f"/admin/users/{user.id}", N_("Die Änderungen sind gespeichert."), "success"
+    )
+
+
+async def user_set_active(request: Request, active: bool) -> Response:
+    services = services_of(request)
+    user = await user_or_404(request)
+    if user.id == request.state.user.id:
+        raise HTTPException(400, N_("Sie können Ihr eigenes Konto nicht deaktivieren."))
+    async with services.db.transaction() as tx:
+        await user_admin.set_active(tx, user.id, active)
+        await audit(request, tx, "user.enable" if active else "user.disable", "user", user.id)
+    message = (
+        "Das Konto ist wieder aktiv."
+        if active
+        else "Das Konto ist deaktiviert; alle Sitzungen sind beendet."
+    )
+    return redirect(request, f"/admin/users/{user.id}", message, "success")
+
+
+async def user_disable(request: Request) -> Response:
+    return await user_set_active(request, False)
+
+
+async def user_enable(request: Request) -> Response:
+    return await user_set_active(request, True)
+
+
+async def _user_link(request: Request, purpose: Purpose) -> Response:
+    services = services_of(request)
+    user = await user_or_404(request)
+    if not user.active:
+        raise HTTPException(400, N_("Für ein deaktiviertes Konto gibt es keine Links."))
+    async with services.db.transaction() as tx:
+        link = await issue_link(request, tx, user.id, purpose)
+        await audit(request, tx, f"user.link.{purpose}", "user", user.id)
+    return render(request, "admin/link.html", {"target": user, "link": link, "purpose": purpose})
+
+
+async def user_invite(request: Request) -> Response:
+    return await _user_link(request, "invite")
+
+
+async def user_reset_link(request: Request) -> Response:
+    return await _user_link(request, "reset")
+
+
+async def _course_from_form(request: Request) -> str:
+    form = await request.form()
+    course_id = field(form, "course", max_length=200)
+    if not course_id:
+        raise HTTPException(400, N_("Bitte wählen Sie einen Kurs."))
+    return course_or_404(request, course_id).id
+
+
+async def user_enrol(request: Request) -> Response:
+    services = services_of(request)
+    user = await user_or_404(request)
+    course_id = await _course_from_form(request)
+    async with services.db.transaction() as tx:
+        added = await user_admin.enrol(
+            tx, [user.id], course_id, by=request.state.user.id, now=services.clock()
+        )
+        await audit(
+            request, tx, "enrolment.add", "user", user.id, {"course": course_id, "added": added}
+        )
+    message = N_("Eingeschrieben.") if added else N_("Das Konto war bereits eingeschrieben.")
+    return redirect(request, f"/admin/users/{user.id}", message, "success")
+
+
+async def user_reset_progress(request: Request) -> Response:
+    services = services_of(request)
+    user = await user_or_404(request)
+    form = await request.form()
+    course_id = field(form, "course", max_length=200)
+    if not course_id:
+        raise HTTPException(400, N_("Bitte wählen Sie einen Kurs."))
+    async with services.db.transaction() as tx:
+        removed = await user_admin.reset_progress(tx, user.id, course_id)
+        await audit(
+            request,
+            tx,
+            "progress.reset",
+            "user",
+            user.id,
+            {"course": course_id, "removed": removed},
+        )
+    return redirect(
+        request,
+        f"/admin/users/{user.id}",
+        N_("Der Lernstand in diesem Kurs ist zurückgesetzt. Notizen bleiben erhalten."),
+        "success",
+    )
+
+
+async def user_export(request: Request) -> Response:
+    services = services_of(request)
+    user = await user_or_404(request)
+    data = await privacy.export_learner(services.db, user.id)
+    async with services.db.transaction() as tx:
+        await audit(request, tx, "user.export", "user", user.id)
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return Response(
+        body,
+        media_type="application/json",
+        headers={"content-disposition": f'attachment; filename="konto-{user.id}.json"'},
+    )
+
+
+async def _erase(request: Request, *, delete: bool) -> Response:
+    services = services_of(request)
+    user = await user_or_404(request)
+    form = await request.form()
+    if user.id == request.state.user.id:
+        raise HTTPException(
+            400, N_("Sie können Ihr eigenes Konto nicht löschen oder anonymisieren.")
+        )
+    if field(form, "confirm", max_length=10) != "ja":
+        return redirect(
+            request,
+            f"/admin/users/{user.id}",
+            N_("Bitte bestätigen Sie den Vorgang mit dem Kontrollkästchen."),
+            "error",
+        )
+    async with services.db.transaction() as tx:
+        if delete:
+            await privacy.delete_learner(tx, user.id)
+        else:
+            await privacy.anonymise(tx, user.id)
+        await audit(request, tx, "user.delete" if delete else "user.anonymise", "user", user.id)
+    message = (
+        "Die personenbezogenen Daten sind gelöscht; die Zählwerte der Berichte bleiben erhalten."
+        if delete
+        else "Das Konto ist anonymisiert und deaktiviert."
+    )
+    return redirect(request, f"/admin/users/{user.id}", message, "success")
+
+
+async def user_anonymise(request: Request) -> Response:
+    return await _erase(request, delete=False)
+
+
+async def user_delete(request: Request) -> Response:
+    return await _erase(request, delete=True)
+
+
+async def group_list(request: Request) -> Response:
+    services = services_of(request)
+    return render(
+        request,
+        "admin/groups.html",
+        {
+            "groups": await user_admin.groups_with_counts(services.db),
+            "courses": courses(request),
+            "errors": {},
+        },
+    )
+
+
+async def group_create(request: Request) -> Response:
+    services = services_of(request)
+    form = await request.form()
+    name = field(form, "name", max_length=200)
+    if not name:
+        context = {
+            "groups": await user_admin.groups_with_counts(services.db),
+            "courses": courses(request),
+            "errors": {"name": "Bitte geben Sie einen Gruppennamen ein."},
+        }
+        return render(request, "admin/groups.html", context, status=400)
+    async with services.db.transaction() as tx:
+        group_id = await users.get_or_create_group(tx, name, services.clock())
+        await audit(request, tx, "group.create", "group", group_id, {"name": name})
+    return redirect(request, "/admin/groups", N_("Die Gruppe ist angelegt."), "success")
+
+
+async def group_enrol(request: Request) -> Response:
+    services = services_of(request)
+    group_id = int_param(request, "group_id")
+    try:
+        name = await user_admin.group_name(services.db, group_id)
+    except NotFound:
+        raise HTTPException(404, N_("Diese Gruppe gibt es nicht.")) from None
+    course_id = await _course_from_form(request)
+    async with services.db.transaction() as tx:
+        members = await user_admin.group_member_ids(tx, group_id)
+        added = await user_admin.enrol(
+            tx, members, course_id, by=request.state.user.id, now=services.clock()
+        )
+        await audit(
+            request,
+            tx,
+            "enrolment.group",
+            "group",
+            group_id,
+            {"course": course_id, "group": name, "added": added},
+        )
+    return redirect(
+        request,
+        "/admin/groups",
+        N_("Die aktiven Konten der Gruppe sind eingeschrieben."),
+        "success",
+    )

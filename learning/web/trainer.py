@@ -1,0 +1,120 @@
+"""Trainer pages: compile status, page preview, orphaned ids and item analysis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from learning.check import find_orphans
+from learning.content.model import Page
+from learning.i18n import N_
+from learning.reporting import item_analysis
+from learning.store import reports
+from learning.web.admin_common import course_or_404, services_of
+from learning.web.templating import render
+
+
+def _compile_status(request: Request) -> list[dict[str, Any]]:
+    catalog = services_of(request).catalog
+    if catalog is None:
+        return []
+    status: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for course in catalog.courses:
+        seen.add(course.id)
+        result = catalog.diagnostics(course.id)
+        status.append({"id": course.id, "course": course, "result": result})
+    # Folders that never compiled have no live course, only a result.
+    for folder, result in sorted(catalog.results.items()):
+        if result.course is None and result.errors and folder not in seen:
+            status.append({"id": folder, "course": None, "result": result})
+    return status
+
+
+async def trainer_index(request: Request) -> Response:
+    return render(request, "trainer/index.html", {"status": _compile_status(request)})
+
+
+async def trainer_course(request: Request) -> Response:
+    services = services_of(request)
+    course = course_or_404(request, request.path_params["course_id"])
+    stored = await reports.stored_ids(services.db, course.id)
+    counts = {"page": stored.pages, "question": stored.questions}
+    found = find_orphans(course, {kind: set(ids) for kind, ids in counts.items()})
+    rows = []
+    for entry in found:
+        kind, _, ident = entry.partition(":")
+        rows.append({"kind": kind, "id": ident, "learners": counts[kind][ident]})
+    catalog = services.catalog
+    result = catalog.diagnostics(course.id) if catalog is not None else None
+    return render(
+        request, "trainer/course.html", {"course": course, "orphans": rows, "result": result}
+    )
+
+
+def _neighbours(pages: tuple[Page, ...], page: Page) -> tuple[Page | None, Page | None]:
+    index = next(i for i, p in enumerate(pages) if p.id == page.id)
+    previous = pages[index - 1] if index > 0 else None
+    following = pages[index + 1] if index + 1 < len(pages) else None
+    return previous, following
+
+
+async def trainer_preview(request: Request) -> Response:
+    """The learner's page template in preview mode: nothing is recorded, forms are inert."""
+    course = course_or_404(request, request.path_params["course_id"])
+    page = course.page(request.path_params["page_id"])
+    lesson = None if page is None else course.lesson_of(page.id)
+    if page is None or lesson is None:
+        raise HTTPException(404, N_("Diese Seite gibt es in diesem Kurs nicht."))
+    pages = course.content_pages if lesson.kind == "lesson" else lesson.pages
+    prev_page, next_page = _neighbours(pages, page)
+    return render(
+        request,
+        "page.html",
+        {
+            "course": course,
+            "lesson": lesson,
+            "page": page,
+            "seen": set(),
+            "index": lesson.pages.index(page) + 1,
+            "prev_page": prev_page,
+            "next_page": next_page,
+            "is_last_of_lesson": lesson.pages[-1].id == page.id,
+            "preview": True,
+            "results": {},
+            "notes": {},
+            "runs": {},
+        },
+    )
+
+
+async def trainer_items(request: Request) -> Response:
+    services = services_of(request)
+    settings = services.settings
+    course = course_or_404(request, request.path_params["course_id"])
+    responses = await reports.item_responses(services.db, course.id)
+    labels: dict[str, dict[int, str]] = {}
+    stems: dict[str, str] = {}
+    test = course.test
+    if test is not None:
+        for page in test.pages:
+            for q in page.questions:
+                labels[q.id] = {o.position: o.text for o in q.options}
+                stems[q.id] = q.stem_html
+    items = item_analysis(responses, labels)
+    aggregate = settings.reports == "aggregate"
+    shown = [i for i in items if not aggregate or i.learners >= settings.min_group]
+    return render(
+        request,
+        "trainer/items.html",
+        {
+            "course": course,
+            "items": shown,
+            "hidden": len(items) - len(shown),
+            "stems": stems,
+            "aggregate": aggregate,
+        },
+    )

@@ -1,0 +1,105 @@
+"""CSV import: upload, preview, confirm; one bad row means nothing is imported."""
+
+from __future__ import annotations
+
+import httpx
+
+from learning.user_import import parse_users_csv
+from learning.web.services import Services
+from tests.conftest import CreateUser, LoginAs, csrf_for, soup
+
+GOOD = "email;name;role;group\r\nanna@example.org;Anna Nord;learner;Amt Nord\r\ntom@example.org;Tom;trainer;\r\n"
+
+
+async def upload(client: httpx.AsyncClient, content: bytes) -> httpx.Response:
+    token = await csrf_for(client, "/admin/import")
+    return await client.post(
+        "/admin/import",
+        data={"csrf_token": token},
+        files={"file": ("konten.csv", content, "text/csv")},
+    )
+
+
+def test_parser_detects_bom_and_delimiters() -> None:
+    for text in (GOOD, GOOD.replace(";", ",")):
+        parsed = parse_users_csv(("\ufeff" + text).encode())
+        assert parsed.errors == ()
+        assert [(r.line, r.email, r.role, r.group) for r in parsed.rows] == [
+            (2, "anna@example.org", "learner", "Amt Nord"),
+            (3, "tom@example.org", "trainer", ""),
+        ]
+
+
+def test_parser_lists_every_bad_row_with_its_line() -> None:
+    text = "email,name,role,group\nok@example.org,Ok,learner,\nkaputt,Name,learner,\nok@example.org,Doppelt,admin,\nx@example.org,,chef,\n"
+    parsed = parse_users_csv(text.encode())
+    lines = [(e.line, e.message) for e in parsed.errors]
+    assert [line for line, _ in lines] == [3, 4, 5, 5]
+    assert "Ungültige E-Mail-Adresse" in lines[0][1]
+    assert "schon in Zeile 2" in lines[1][1]
+    assert parse_users_csv(b"\xff\xfe").errors[0].message == "Die Datei ist nicht UTF-8-kodiert."
+    assert "es fehlt" in parse_users_csv(b"foo;bar\n1;2\n").errors[0].message
+
+
+async def test_preview_then_confirm_imports_and_shows_links(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services
+) -> None:
+    await login_as("admin")
+    preview = await upload(client, ("\ufeff" + GOOD).encode())
+    assert preview.status_code == 200
+    page = soup(preview)
+    assert [td.get_text() for td in page.select("#import-preview tbody tr td:nth-of-type(1)")] == [
+        "anna@example.org",
+        "tom@example.org",
+    ]
+    assert await services.db.scalar("SELECT count(*) FROM users") == 1, "preview imports nothing"
+    form = page.find("form", action="/admin/import/confirm")
+    data = {i["name"]: i["value"] for i in form.find_all("input")}
+    done = await client.post("/admin/import/confirm", data=data)
+    assert done.status_code == 200
+    links = [i["value"] for i in soup(done).select("#import-links input")]
+    assert len(links) == 2 and all("/einladung/" in link for link in links)
+    assert await services.db.scalar("SELECT count(*) FROM users") == 3
+    assert await services.db.scalar("SELECT count(*) FROM invitations") == 2
+    again = await client.post("/admin/import/confirm", data=data)
+    assert again.status_code == 400, "a replayed preview finds the accounts exist"
+    assert await services.db.scalar("SELECT count(*) FROM users") == 3
+
+
+async def test_one_bad_row_imports_nothing(
+    client: httpx.AsyncClient, login_as: LoginAs, create_user: CreateUser, services: Services
+) -> None:
+    await login_as("admin")
+    await create_user("learner", email="schon@example.org")
+    content = (GOOD + "schon@example.org;Schon da;learner;\r\n").encode()
+    response = await upload(client, content)
+    assert response.status_code == 400
+    errors = soup(response).select("#import-errors tbody tr")
+    assert [tr.th.get_text() for tr in errors] == ["4"]
+    assert soup(response).find("form", action="/admin/import/confirm") is None
+    assert await services.db.scalar("SELECT count(*) FROM users") == 2
+
+
+async def test_tampered_preview_is_refused(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services
+) -> None:
+    await login_as("admin")
+    token = await csrf_for(client, "/admin/import")
+    response = await client.post(
+        "/admin/import/confirm", data={"csrf_token": token, "payload": '[{"email": "x"}]'}
+    )
+    assert response.status_code == 400
+    assert await services.db.scalar("SELECT count(*) FROM users") == 1
+
+
+async def test_hostile_names_are_shown_inertly(
+    client: httpx.AsyncClient, login_as: LoginAs
+) -> None:
+    await login_as("admin")
+    content = b'email,name,role,group\nx@example.org,"<img src=x onerror=alert(1)>",learner,"=cmd|\' /C calc\'!A0"\n'
+    response = await upload(client, content)
+    assert response.status_code == 200
+    page = soup(response)
+    assert page.find("img") is None
+    cells = [td.get_text() for td in page.select("#import-preview td")]
+    assert "<img src=x onerror=alert(1)>" in cells

@@ -1,0 +1,132 @@
+"""Trainer pages: compile status, preview without progress, orphans, item analysis."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from learning.config import Settings
+from learning.web.services import Services
+from tests.admin_support import (
+    FakeDiagnostic,
+    FakeResult,
+    install_catalog,
+    make_course,
+    seed_known,
+)
+from tests.conftest import LoginAs, soup
+
+
+async def test_course_list_shows_errors_and_the_live_note(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services
+) -> None:
+    catalog = install_catalog(services)
+    course = catalog.course_list[0]
+    catalog.diags["kurs-a"] = FakeResult(
+        None,
+        errors=(FakeDiagnostic("kurs-a/01-start.md", 12, "E201", "Frage ohne richtige Antwort"),),
+        warnings=(
+            FakeDiagnostic("kurs-a/02.md", 3, "W100", "<b>Bild</b> ohne Alternativtext", "warning"),
+        ),
+    )
+    catalog.broken["neu"] = FakeResult(
+        None, errors=(FakeDiagnostic("neu/course.md", 1, "E100", "id fehlt"),)
+    )
+    await login_as("trainer")
+    page = soup(await client.get("/trainer"))
+    sections = page.select("section.course-status")
+    assert sections[0].find("h2").get_text(strip=True) == course.title
+    errors = [li.get_text(" ", strip=True) for li in sections[0].select(".diagnostics-error li")]
+    assert errors == ["kurs-a/01-start.md:12 E201 Frage ohne richtige Antwort"]
+    assert (
+        "letzte fehlerfreie Fassung bleibt online"
+        in sections[0].select_one(".live-note").get_text()
+    )
+    assert sections[0].select_one(".diagnostics-warning b") is None, "messages are escaped"
+    assert sections[1].find("h2").get_text(strip=True) == "neu"
+    assert "nicht online" in sections[1].select_one(".live-note").get_text()
+
+
+async def test_preview_renders_the_page_and_records_nothing(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services
+) -> None:
+    """With the real compiled fixture course and the learner's page template."""
+    await login_as("trainer")
+    course = services.catalog.get("fixture-kurs")
+    assert course is not None
+    for page in (course.content_pages[1], course.test.pages[0]):
+        response = await client.get(f"/trainer/fixture-kurs/preview/{page.id}")
+        assert response.status_code == 200, page.id
+        html = soup(response)
+        assert html.find("h1").get_text() == page.title
+        assert "Vorschau" in html.select_one("p.notice").get_text()
+    assert await services.db.scalar("SELECT count(*) FROM page_views") == 0
+    session = await services.db.fetchone("SELECT last_page_id FROM sessions")
+    assert session["last_page_id"] is None
+    assert (await client.get("/trainer/fixture-kurs/preview/nope")).status_code == 404
+    assert (await client.get("/trainer/nope/preview/p1")).status_code == 404
+
+
+async def test_real_catalog_course_list_and_items(
+    client: httpx.AsyncClient, login_as: LoginAs
+) -> None:
+    await login_as("admin")
+    page = soup(await client.get("/trainer"))
+    titles = [h2.get_text(strip=True) for h2 in page.select("section.course-status h2")]
+    assert "Fixture-Kurs" in titles
+    assert (await client.get("/trainer/fixture-kurs")).status_code == 200
+    assert (await client.get("/trainer/fixture-kurs/items")).status_code == 200
+    assert (await client.get("/admin/reports/fixture-kurs")).status_code == 200
+
+
+async def test_course_page_lists_orphaned_ids(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services
+) -> None:
+    install_catalog(services)
+    await seed_known(services.db)
+    await login_as("trainer")
+    page = soup(await client.get("/trainer/kurs-a"))
+    rows = [
+        [c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
+        for tr in page.select("#orphan-table tbody tr")
+    ]
+    assert rows == [["Seite", "old-page", "1"], ["Frage", "old-q", "1"]]
+    links = [a["href"] for a in page.select(".page-list a")]
+    assert "/trainer/kurs-a/preview/p1" in links
+
+
+async def test_item_analysis_shows_figures_and_flags(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services
+) -> None:
+    install_catalog(services)
+    await seed_known(services.db)
+    await login_as("admin")
+    page = soup(await client.get("/trainer/kurs-a/items"))
+    items = {s.find("h2").get_text(strip=True): s for s in page.select("section.item")}
+    assert set(items) == {"t-q1", "t-q2", "t-q3"}, "5 learners reach the minimum of 5"
+    q1 = {dd["data-key"]: dd.get_text(strip=True) for dd in items["t-q1"].select("dd")}
+    assert q1 == {"n": "6", "facility": "50", "discrimination": "1"}
+    options = [
+        [c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
+        for tr in items["t-q1"].select("tbody tr")
+    ]
+    assert options == [["Werte", "3"], ["Kleidung", "2"], ["Essen", "1"]]
+    flags = [li.get_text() for li in items["t-q3"].select(".flags li")]
+    assert "wird von 100% falsch beantwortet: Formulierung prüfen" in flags
+    assert "trennt nicht zwischen starken und schwachen Teilnehmenden" in flags
+
+
+class TestSmallGroups:
+    @pytest.fixture
+    def settings(self, settings: Settings) -> Settings:
+        return settings.with_overrides(min_group=6)
+
+    async def test_items_hidden_below_the_minimum(
+        self, client: httpx.AsyncClient, login_as: LoginAs, services: Services
+    ) -> None:
+        install_catalog(services, make_course())
+        await seed_known(services.db)
+        await login_as("trainer")
+        page = soup(await client.get("/trainer/kurs-a/items"))
+        assert page.select("section.item") == []
+        assert "3 Fragen" in page.select_one("#items-hidden").get_text()
