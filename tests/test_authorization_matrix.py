@@ -21,9 +21,11 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 
+from learning import account_links
 from learning.app import create_app
 from learning.clock import FrozenClock
 from learning.config import Settings
+from learning.store import users
 from learning.web.services import Services
 from tests.conftest import add_user, csrf_for, fast_hasher, log_in, make_settings, new_client, soup
 from tests.journey import complete_course
@@ -52,6 +54,8 @@ DEFAULT_PARAMS = {
     "name": "eisberg.svg",
     "token": "{setup_token}",
     "path": "style.css",
+    "user_id": "{a_id}",
+    "group_id": "{group_id}",
 }
 
 
@@ -90,6 +94,51 @@ def learners(a: Outcome, b: Outcome, **kwargs: Any) -> Row:
     """Learner-only routes: staff get 403, anonymous callers go to the login."""
     return row(LOGIN, a, b, 403, 403, **kwargs)
 
+
+def admin_only(outcome: Outcome, **kwargs: Any) -> Row:
+    """Admin routes: everybody else is refused by role before any id is looked up."""
+    return row(LOGIN, 403, 403, 403, outcome, **kwargs)
+
+
+def staff(outcome: Outcome, **kwargs: Any) -> Row:
+    return row(LOGIN, 403, 403, outcome, outcome, **kwargs)
+
+
+U = "/admin/users/{user_id:int}"
+# Admin routes act on learner A (user_id) and A's group; outcome for the admin caller.
+ADMIN_ROUTES: dict[tuple[str, str], tuple[Outcome, dict[str, Any]]] = {
+    ("GET", "/admin/users"): (200, {}),
+    ("GET", "/admin/users/new"): (200, {}),
+    # An invalid e-mail address: the form comes back with the error, nothing is created.
+    ("POST", "/admin/users/new"): (
+        400,
+        {"data": {"email": "kaputt", "name": "X", "role": "learner"}},
+    ),
+    ("GET", U): (200, {}),
+    ("POST", U): (
+        303,
+        {"data": {"email": "learner_a@example.org", "name": "Anna A", "role": "learner"}},
+    ),
+    ("POST", U + "/disable"): (303, {}),
+    ("POST", U + "/enable"): (303, {}),
+    ("POST", U + "/invite"): (200, {}),
+    ("POST", U + "/reset-link"): (200, {}),
+    ("POST", U + "/enrol"): (303, {"data": {"course": COURSE}}),
+    ("POST", U + "/reset-progress"): (303, {"data": {"course": COURSE, "confirm": "ja"}}),
+    ("GET", U + "/export"): (200, {}),
+    ("POST", U + "/anonymise"): (303, {"data": {"confirm": "ja"}}),
+    ("POST", U + "/delete"): (303, {"data": {"confirm": "ja"}}),
+    ("GET", "/admin/groups"): (200, {}),
+    ("POST", "/admin/groups"): (303, {"data": {"name": "Neue Gruppe"}}),
+    ("POST", "/admin/groups/{group_id:int}/enrol"): (303, {"data": {"course": COURSE}}),
+    ("GET", "/admin/import"): (200, {}),
+    ("POST", "/admin/import"): (400, {}),  # no file: refused with a message
+    ("POST", "/admin/import/confirm"): (400, {}),  # no signed preview: refused
+    ("GET", "/admin/reports"): (200, {}),
+    ("GET", "/admin/reports/{course_id}"): (200, {}),
+    ("GET", "/admin/reports/{course_id}/export"): (200, {"params": {}}),
+    ("GET", "/admin/audit"): (200, {}),
+}
 
 T = "/courses/{course_id}/test"
 P = "/courses/{course_id}/pages/{page_id}"
@@ -148,6 +197,22 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/lernstand/export.json"): signed_in(200),
     ("GET", "/notizen"): learners(200, 200),
     ("GET", "/static/{path}"): everyone(200),
+    **{key: admin_only(outcome, **extra) for key, (outcome, extra) in ADMIN_ROUTES.items()},
+    # Staff pages: trainers and admins, never learners.
+    ("GET", "/trainer"): staff(200),
+    ("GET", "/trainer/{course_id}"): staff(200),
+    ("GET", "/trainer/{course_id}/preview/{page_id}"): staff(200),
+    ("GET", "/trainer/{course_id}/items"): staff(200),
+    # The links are the credential: everyone holding one gets the same answer. A short
+    # password is refused, so the link stays unspent for the other cells.
+    ("GET", "/einladung/{token}"): everyone(200, params={"token": "{invite_token}"}),
+    ("POST", "/einladung/{token}"): everyone(
+        400, params={"token": "{invite_token}"}, data={"name": "X", "password": "kurz"}
+    ),
+    ("GET", "/passwort/{token}"): everyone(200, params={"token": "{reset_token}"}),
+    ("POST", "/passwort/{token}"): everyone(
+        400, params={"token": "{reset_token}"}, data={"password": "kurz"}
+    ),
 }
 
 
@@ -194,7 +259,12 @@ async def build_world(database: Path) -> World:
             [(A, "learner"), (B, "learner"), (TRAINER, "trainer"), (ADMIN, "admin")]
         ):
             people[caller] = await add_user(
-                services, services.clock(), role, email=f"{caller}@example.org", name=f"Name{n}X"
+                services,
+                services.clock(),
+                role,
+                email=f"{caller}@example.org",
+                name=f"Name{n}X",
+                group="Jobcenter Leipzig" if caller == A else None,
             )
             async with new_client(app, f"10.0.0.{n + 1}") as client:
                 assert (await log_in(client, people[caller].email)).status_code == 303
@@ -203,6 +273,20 @@ async def build_world(database: Path) -> World:
                 if caller == B:
                     assert (await enrol(client)).status_code == 303
                 cookies[caller] = dict(client.cookies.items())
+        links = {}
+        async with services.db.transaction() as tx:
+            for purpose, who in (("invite", B), ("reset", A)):
+                url = await account_links.issue_link(
+                    tx,
+                    services.signer,
+                    base_url="",
+                    user_id=people[who].id,
+                    purpose=purpose,
+                    created_by=people[ADMIN].id,
+                    now=services.clock(),
+                )
+                links[f"{purpose}_token"] = url.rsplit("/", 1)[1]
+        group_id = (await users.list_groups(services.db))[0].id
     return World(
         database=database,
         names={caller: user.name for caller, user in people.items()},
@@ -211,6 +295,9 @@ async def build_world(database: Path) -> World:
             "open_attempt": str(journey.open_attempt),
             "submitted_attempt": str(journey.submitted_attempt),
             "certificate_code": journey.certificate_code,
+            "a_id": str(people[A].id),
+            "group_id": str(group_id),
+            **links,
         },
     )
 
