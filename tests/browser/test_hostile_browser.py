@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 COURSE = "fixture-kurs"
 NAME = "<img src=x onerror=alert('name')>"
 NOTE = "<script>alert('note')</script><img src=x onerror=alert('note2')> javascript:alert(1)"
+GROUP = "<svg onload=alert('gruppe')>"
 TEXT = '"><svg onload=alert(\'text\')>=HYPERLINK("http://evil.example")'
 
 
@@ -71,3 +72,27 @@ def test_stored_payloads_never_run(page: Page, live_server: LiveServer) -> None:
     page.goto(f"{url}/notizen")
     assert "<script>alert('note')</script>" in page.inner_text("main")
     assert NAME in page.inner_text(".user-name")
+
+    # An admin stores a hostile name and group, then opens every page that shows them.
+    submit(page, "form[action='/logout']")
+    live_server.add_user("hostile-admin@example.org", role="admin", name="Admin")
+    page.fill("#f-email", "hostile-admin@example.org")
+    page.fill("#f-password", PASSWORD)
+    submit(page, "form[action='/login']")
+    page.goto(f"{url}/admin/users/new")
+    page.fill("#f-email", "hostile2@example.org")
+    page.fill("#f-name", NAME)
+    page.fill("input[name='new_group']", GROUP)
+    submit(page, "form[action='/admin/users/new']")
+    for path in (
+        "/admin/users",
+        "/admin/groups",
+        "/admin/audit",
+        f"/admin/reports/{COURSE}",
+        "/admin/users?q=" + quote("<script>alert('q')</script>"),
+    ):
+        page.goto(url + path)
+        page.wait_for_load_state("load")
+        assert dialogs == [], f"{path}: {dialogs}"
+    page.goto(f"{url}/admin/groups")
+    assert GROUP in page.inner_text("main")
