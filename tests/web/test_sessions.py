@@ -187,3 +187,19 @@ async def test_throttling_holds_under_1000_attempts_and_real_user_gets_in(
     assert statuses[429] == 995
     async with new_client(app, "192.0.2.10") as real:
         assert (await log_in(real, user.email)).status_code == 303
+
+
+async def test_disabling_through_the_admin_page_ends_a_stolen_session(
+    app: Starlette, client: httpx.AsyncClient, create_user: CreateUser
+) -> None:
+    learner = await create_user()
+    async with new_client(app, "192.0.2.20") as victim:
+        await log_in(victim, learner.email)
+        stolen = victim.cookies[SESSION_COOKIE]
+    admin = await create_user("admin")
+    await log_in(client, admin.email)
+    token = await csrf_for(client, f"/admin/users/{learner.id}")
+    response = await client.post(f"/admin/users/{learner.id}/disable", data={"csrf_token": token})
+    assert response.status_code == 303
+    async with replay(app, stolen) as thief:
+        assert (await thief.get("/")).status_code == 303
