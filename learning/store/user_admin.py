@@ -146,6 +146,10 @@ async def reset_progress(tx: Transaction, user_id: int, course_id: str) -> dict[
     )
     removed["test_attempts"] = cur.rowcount
     await cur.close()
+    # The summary row's triggers cannot know the last activity once its facts are gone.
+    await tx.execute(
+        "DELETE FROM course_activity WHERE user_id = ? AND course_id = ?", (user_id, course_id)
+    )
     return removed
 
 

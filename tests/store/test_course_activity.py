@@ -1,0 +1,114 @@
+"""The course_activity summary always equals what the fact tables say."""
+
+from __future__ import annotations
+
+from learning.clock import FrozenClock
+from learning.store import answers, attempts, progress, users
+from learning.store.db import Database
+from learning.store.user_admin import reset_progress
+
+
+async def _summary(db: Database, user_id: int, course: str) -> dict[str, object] | None:
+    row = await db.fetchone(
+        "SELECT pages_seen, seconds, last_seen, last_activity, attempts, best_score"
+        " FROM course_activity WHERE user_id = ? AND course_id = ?",
+        (user_id, course),
+    )
+    return None if row is None else dict(row)
+
+
+async def _from_facts(db: Database, user_id: int, course: str) -> dict[str, object]:
+    row = await db.fetchone(
+        "SELECT (SELECT count(*) FROM page_views WHERE user_id = :u AND course_id = :c),"
+        " (SELECT coalesce(sum(seconds), 0) FROM page_views WHERE user_id = :u AND course_id = :c),"
+        " (SELECT max(last_seen) FROM page_views WHERE user_id = :u AND course_id = :c),"
+        " (SELECT count(*) FROM test_attempts WHERE user_id = :u AND course_id = :c"
+        "  AND submitted_at IS NOT NULL),"
+        " (SELECT max(score) FROM test_attempts WHERE user_id = :u AND course_id = :c"
+        "  AND submitted_at IS NOT NULL)",
+        {"u": user_id, "c": course},
+    )
+    assert row is not None
+    return {
+        "pages_seen": row[0],
+        "seconds": row[1],
+        "last_seen": row[2],
+        "attempts": row[3],
+        "best_score": row[4],
+    }
+
+
+async def test_summary_follows_views_answers_attempts_and_reset(
+    db: Database, clock: FrozenClock
+) -> None:
+    async with db.transaction() as tx:
+        uid = await users.insert_user(
+            tx, email="a@example.org", name="A", role="learner", now=clock()
+        )
+        await progress.enrol(tx, uid, "k", clock())
+        await tx.execute(
+            "INSERT INTO sessions (id_hash, user_id, created_at, last_seen) VALUES ('h', ?, '', '')",
+            (uid,),
+        )
+
+    async def view(page: str, previous: tuple[str, str] | None) -> None:
+        async with db.transaction() as tx:
+            await progress.record_page_view(
+                tx,
+                user_id=uid,
+                session_hash="h",
+                course_id="k",
+                page_id=page,
+                now=clock(),
+                previous=None if previous is None else (*previous, clock.now.replace(second=0)),
+            )
+
+    await view("p1", None)
+    clock.advance(70)
+    await view("p2", ("k", "p1"))
+    clock.advance(30)
+    await view("p1", ("k", "p2"))
+    summary = await _summary(db, uid, "k")
+    facts = await _from_facts(db, uid, "k")
+    assert summary is not None
+    assert {k: summary[k] for k in facts} == facts
+    assert summary["pages_seen"] == 2
+
+    clock.advance(60)
+    async with db.transaction() as tx:
+        await answers.add_answer(
+            tx,
+            user_id=uid,
+            course_id="k",
+            question_id="q",
+            content_hash="h",
+            response={},
+            correct=True,
+            now=clock(),
+        )
+        first = await attempts.create_attempt(
+            tx, user_id=uid, course_id="k", content_hash="h", questions=[], shuffle={}, now=clock()
+        )
+        await attempts.submit_attempt(tx, first, score=40.0, passed=False, answers=[], now=clock())
+        second = await attempts.create_attempt(
+            tx, user_id=uid, course_id="k", content_hash="h", questions=[], shuffle={}, now=clock()
+        )
+        await attempts.submit_attempt(tx, second, score=90.0, passed=True, answers=[], now=clock())
+        await attempts.create_attempt(  # open, not submitted: does not count
+            tx, user_id=uid, course_id="k", content_hash="h", questions=[], shuffle={}, now=clock()
+        )
+    summary = await _summary(db, uid, "k")
+    assert summary is not None
+    assert summary["attempts"] == 2 and summary["best_score"] == 90.0
+    assert summary["last_activity"] > summary["last_seen"]  # the answer came later
+
+    async with db.transaction() as tx:
+        await tx.execute("DELETE FROM test_attempts WHERE id = ?", (second,))
+        await tx.execute("DELETE FROM page_views WHERE page_id = 'p2'")
+    summary = await _summary(db, uid, "k")
+    facts = await _from_facts(db, uid, "k")
+    assert summary is not None and {k: summary[k] for k in facts} == facts
+
+    async with db.transaction() as tx:
+        await reset_progress(tx, uid, "k")
+    assert await _summary(db, uid, "k") is None
