@@ -27,6 +27,7 @@ from learning.store import answers, progress, users
 from learning.store.content_ids import stored_ids
 from learning.store.db import Database
 from learning.store.group_commit import GroupCommit
+from learning.store.lockfile import ServerLock
 from learning.store.migrate import migrate
 from learning.web import (
     account,
@@ -38,6 +39,7 @@ from learning.web import (
     home,
     learner_data,
     lesson,
+    password_change,
 )
 from learning.web.admin_routes import admin_routes
 from learning.web.errors import http_error, server_error
@@ -62,6 +64,8 @@ def routes(settings: Settings) -> list[BaseRoute]:
         get("/setup/{token}", account.setup_form, ANYONE),
         post("/setup/{token}", account.setup, ANYONE),
         post("/sprache", account.set_language, ANYONE),
+        get("/konto/passwort", password_change.change_form, SIGNED_IN),
+        post("/konto/passwort", password_change.change, SIGNED_IN),
         get("/barrierefreiheit", home.accessibility, ANYONE),
         get("/leichte-sprache", home.easy_language, ANYONE),
         get("/datenschutz", home.privacy, ANYONE),
@@ -144,8 +148,11 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await services.db.open()
+        # Held while serving, so `learning restore` can tell the database is live.
+        lock = ServerLock(settings.database)
+        lock.acquire()
         try:
+            await services.db.open()
             await migrate(services.db)
             await load_courses(services)
             stop_watching = asyncio.Event()
@@ -176,6 +183,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
             await services.answers.close()
             await services.db.close()
             services.hasher.close()
+            lock.release()
 
     app = Starlette(
         routes=routes(settings),

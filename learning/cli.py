@@ -32,6 +32,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from learning.app import create_app
+    from learning.logsetup import log_config
 
     settings = _settings(args, host=args.host, port=args.port, reload=args.reload or None)
     app = create_app(settings)
@@ -40,6 +41,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
+        log_config=log_config(settings.log_level),
         proxy_headers=bool(settings.base_url),
         server_header=False,
         lifespan="on",
@@ -82,10 +84,14 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     from learning.store.db import Database
     from learning.store.migrate import migrate
     from learning.web.account import valid_email
+    from learning.web.forms import clean_text
 
     settings = _settings(args)
     email = args.email.strip()
-    name = (args.name or email.split("@")[0]).strip()
+    # The same cleaning as the web forms: no control or bidi characters in a shown name.
+    name = clean_text(args.name or email.split("@")[0], max_length=200)
+    if not name:
+        return _fail("der Name ist leer.")
     if not valid_email(email):
         return _fail(f"ungültige E-Mail-Adresse: {email!r}")
     try:
@@ -157,6 +163,31 @@ def cmd_check(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from learning.store.backup import BackupError, backup
+
+    settings = _settings(args)
+    target = Path(args.file)
+    try:
+        backup(settings.database, target)
+    except BackupError as exc:
+        return _fail(str(exc))
+    print(f"Sicherung geschrieben und geprüft: {target}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from learning.store.backup import BackupError, restore
+
+    settings = _settings(args)
+    try:
+        restore(Path(args.file), settings.database, force=args.force)
+    except BackupError as exc:
+        return _fail(str(exc))
+    print(f"Sicherung {args.file} eingespielt in {settings.database}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="learning", description="Lerndienst für Beratungsfachkräfte"
@@ -192,6 +223,18 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--group")
     add.add_argument("--name")
     add.set_defaults(func=cmd_users_add)
+
+    backup = sub.add_parser("backup", help="Online-Sicherung der Datenbank, auch im Betrieb")
+    backup.add_argument("file", help="Zieldatei der Sicherung")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser("restore", help="eine Sicherung einspielen (Dienst vorher anhalten)")
+    restore.add_argument("file", help="die Sicherungsdatei")
+    restore.add_argument(
+        "--force", action="store_true", help="auch eine Datenbank in Gebrauch überschreiben"
+    )
+    restore.set_defaults(func=cmd_restore)
+
     add_admin_commands(sub, users_sub)
     return parser
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -24,14 +25,18 @@ TESTS = Path(__file__).parent
 PASSWORD = "ein langes Testpasswort"
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def make_settings(database: Path) -> Settings:
     return Settings(
-        database=tmp_path / "test.sqlite3",
+        database=database,
         courses=TESTS / "courses",
         secret_key=Secret("test-secret-key-that-is-long-enough"),
         readers=2,
     )
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path / "test.sqlite3")
 
 
 @pytest.fixture
@@ -97,6 +102,31 @@ async def csrf_for(client: httpx.AsyncClient, path: str = "/login") -> str:
 CreateUser = Callable[..., Awaitable[users.User]]
 
 
+async def add_user(
+    services: Services,
+    now: datetime,
+    role: users.Role,
+    *,
+    email: str,
+    name: str,
+    group: str | None = None,
+    password: str = PASSWORD,
+) -> users.User:
+    password_hash = await services.hasher.hash(password)
+    async with services.db.transaction() as tx:
+        group_id = await users.get_or_create_group(tx, group, now) if group else None
+        user_id = await users.insert_user(
+            tx,
+            email=email,
+            name=name,
+            role=role,
+            now=now,
+            password_hash=password_hash,
+            group_id=group_id,
+        )
+    return await users.get_user(services.db, user_id)
+
+
 @pytest.fixture
 def create_user(services: Services, clock: FrozenClock) -> CreateUser:
     counter = iter(range(1, 10_000))
@@ -110,20 +140,15 @@ def create_user(services: Services, clock: FrozenClock) -> CreateUser:
         password: str = PASSWORD,
     ) -> users.User:
         n = next(counter)
-        address = email or f"{role}{n}@example.org"
-        password_hash = await services.hasher.hash(password)
-        async with services.db.transaction() as tx:
-            group_id = await users.get_or_create_group(tx, group, clock()) if group else None
-            user_id = await users.insert_user(
-                tx,
-                email=address,
-                name=name or f"{role.title()} {n}",
-                role=role,
-                now=clock(),
-                password_hash=password_hash,
-                group_id=group_id,
-            )
-        return await users.get_user(services.db, user_id)
+        return await add_user(
+            services,
+            clock(),
+            role,
+            email=email or f"{role}{n}@example.org",
+            name=name or f"{role.title()} {n}",
+            group=group,
+            password=password,
+        )
 
     return make
 

@@ -83,7 +83,11 @@ async def touch_session(db: Database, id_hash: str, now: datetime) -> None:
 
 async def delete_session(db: Database, id_hash: str) -> None:
     async with db.transaction() as tx:
-        await tx.execute("DELETE FROM sessions WHERE id_hash = ?", (id_hash,))
+        await end_session(tx, id_hash)
+
+
+async def end_session(tx: Transaction, id_hash: str) -> None:
+    await tx.execute("DELETE FROM sessions WHERE id_hash = ?", (id_hash,))
 
 
 async def delete_user_sessions(tx: Transaction, user_id: int, *, keep: str | None = None) -> None:

@@ -39,9 +39,15 @@ async def start_session(request: Request, user_id: int, target: str) -> Response
     old = request.state.session
     async with services.db.transaction() as tx:
         if old is not None:
-            await tx.execute("DELETE FROM sessions WHERE id_hash = ?", (old.id_hash,))
+            await sessions.end_session(tx, old.id_hash)
         session_id = await sessions.create_session(tx, user_id, now)
     response = RedirectResponse(target, status_code=303)
+    set_session_cookie(request, response, session_id)
+    return response
+
+
+def set_session_cookie(request: Request, response: Response, session_id: str) -> None:
+    services = _services(request)
     response.headers.append(
         "set-cookie",
         cookie_header(
@@ -51,7 +57,30 @@ async def start_session(request: Request, user_id: int, target: str) -> Response
         ),
     )
     request.state.session_cookie_set = True
-    return response
+
+
+async def throttle_wait(request: Request, email: str) -> int:
+    """Seconds this caller must wait before another password check for `email`."""
+    services = _services(request)
+    db = services.db
+    address = client_address(request)
+    now = services.clock()
+    pair = await login_attempts.pair_failures(db, email, address, now - throttling.WINDOW)
+    by_address = await login_attempts.address_failures(db, address, now - throttling.WINDOW)
+    by_account = await login_attempts.account_failures(db, email, now - throttling.ACCOUNT_WINDOW)
+    return throttling.verdict(
+        now=now,
+        pair=(pair.count, pair.last),
+        address=(by_address.count, by_address.last),
+        account=(by_account.count, by_account.first),
+    ).wait_seconds
+
+
+def throttled_message(wait_seconds: int, gettext: Callable[[str], str]) -> str:
+    return gettext(
+        "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie %(wait)s"
+        " und versuchen Sie es erneut."
+    ) % {"wait": _wait_text(wait_seconds, gettext)}
 
 
 async def login_form(request: Request) -> Response:
@@ -81,23 +110,11 @@ async def login(request: Request) -> Response:
         return render(request, "login.html", context, status=400)
 
     db = services.db
-    pair = await login_attempts.pair_failures(db, email, address, now - throttling.WINDOW)
-    by_address = await login_attempts.address_failures(db, address, now - throttling.WINDOW)
-    by_account = await login_attempts.account_failures(db, email, now - throttling.ACCOUNT_WINDOW)
-    verdict = throttling.verdict(
-        now=now,
-        pair=(pair.count, pair.last),
-        address=(by_address.count, by_address.last),
-        account=(by_account.count, by_account.first),
-    )
-    if not verdict.allowed:
-        gettext = services.translator.gettext
-        context["error"] = gettext(
-            "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie %(wait)s"
-            " und versuchen Sie es erneut."
-        ) % {"wait": _wait_text(verdict.wait_seconds, gettext)}
+    wait = await throttle_wait(request, email)
+    if wait > 0:
+        context["error"] = throttled_message(wait, services.translator.gettext)
         response = render(request, "login.html", context, status=429)
-        response.headers["Retry-After"] = str(verdict.wait_seconds)
+        response.headers["Retry-After"] = str(wait)
         return response
 
     user = await users.find_user_by_email(db, email)

@@ -44,6 +44,9 @@ async def checked_form(request: Request) -> FormData:
     except Exception:
         raise HTTPException(400, N_("Das Formular konnte nicht gelesen werden.")) from None
     sent = form.get(FIELD)
-    if not isinstance(sent, str) or not hmac.compare_digest(sent, csrf_token(request)):
+    # compare_digest raises on non-ASCII str; a forged token may be anything, so compare bytes.
+    if not isinstance(sent, str) or not hmac.compare_digest(
+        sent.encode("utf-8", "replace"), csrf_token(request).encode("ascii")
+    ):
         raise HTTPException(403, N_("Das Formular ist abgelaufen. Bitte laden Sie die Seite neu."))
     return form

@@ -1,0 +1,279 @@
+"""Hostile input into every field a person can write: stored and shown inertly, or refused
+with a German message; never a 500, never a live element from the payload."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from bs4 import BeautifulSoup
+from starlette.applications import Starlette
+
+from learning.app import create_app
+from learning.cli import main
+from learning.clock import FrozenClock
+from learning.web.services import Services
+from tests.conftest import (
+    PASSWORD,
+    CreateUser,
+    LoginAs,
+    add_user,
+    csrf_for,
+    fast_hasher,
+    log_in,
+    make_settings,
+    new_client,
+)
+from tests.helpers import page as lesson_page
+from tests.helpers import write_course
+from tests.web.learner_flow import COURSE, answer, enrol, start_test, submit_test
+
+OVERLONG = "Ü" * 100_000
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '"><svg onload=alert(1)>',
+    '\'><a href="javascript:alert(1)">klick</a>',
+    "javascript:alert(1)",
+    '=HYPERLINK("http://evil.example","klick")',
+    "+cmd|' /C calc'!A0",
+    "-1+1",
+    "@SUM(1+1)",
+    "{{ 7*7 }}{% raw %}",
+    "Anna\u202eevil.exe",
+    "Null\u200bbreite\u200dZeichen\ufeff",
+    "NUL\x00Byte",
+    OVERLONG,
+]
+IDS = [
+    "script",
+    "img-onerror",
+    "svg-onload",
+    "a-javascript",
+    "javascript-url",
+    "hyperlink",
+    "plus-cmd",
+    "minus",
+    "at-sum",
+    "jinja",
+    "rtl",
+    "zero-width",
+    "nul",
+    "overlong",
+]
+MALFORMED = [
+    ("application/x-www-form-urlencoded", b"email=%ZZ&password=%&csrf_token=%E0%A4%A"),
+    ("application/x-www-form-urlencoded", b"email=\xff\xfe\xfd&password=\xc3\x28"),
+    ("application/x-www-form-urlencoded", b"&&&===&%00=%00"),
+    ("text/plain", b"email=a@example.org&password=x"),
+    ("application/json", b'{"email": "a@example.org"}'),
+    ("multipart/form-data; boundary=kaputt", b"--kaputt\r\nContent-Disposition: form-data\r\n"),
+    ("multipart/form-data", b"kein boundary"),
+    ("application/x-www-form-urlencoded; charset=utf-7", b"email=+ADw-script+AD4-"),
+]
+
+
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster"}
+
+
+def assert_inert(html: str) -> BeautifulSoup:
+    """No element or attribute a payload could have made live."""
+    page = BeautifulSoup(html, "html.parser")
+    for element in page.find_all(True):
+        assert element.name not in {"iframe", "object", "embed", "svg", "base"}, element
+        if element.name == "script":
+            assert element.get("src", "").startswith("/static/"), element
+        if element.name == "img":
+            assert element.get("src") != "x", element
+        for name, value in element.attrs.items():
+            assert not name.lower().startswith("on"), element
+            text = " ".join(value) if isinstance(value, list) else str(value)
+            if name.lower() in URL_ATTRIBUTES:
+                assert not text.strip().lower().startswith(("javascript:", "data:")), element
+            assert "alert(1)" not in text or name == "value", element
+    return page
+
+
+def assert_answered(response: httpx.Response) -> BeautifulSoup:
+    assert response.status_code < 500, response.text[:300]
+    page = assert_inert(response.text)
+    if response.status_code >= 400 and "text/html" in response.headers.get("content-type", ""):
+        heading = page.find("h1")
+        assert heading is not None and heading.get_text(strip=True), "no German error page"
+    return page
+
+
+def shown(text: str) -> str:
+    """What the service may keep of a payload: control and bidi characters removed."""
+    return "".join(ch for ch in text if ch not in "\x00\u202e")[:200]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=IDS)
+async def test_login_fields_and_next(client: httpx.AsyncClient, payload: str) -> None:
+    token = await csrf_for(client, "/login?next=" + quote(payload[:5000]))
+    response = await client.post(
+        "/login",
+        data={"email": payload, "password": payload, "next": payload, "csrf_token": token},
+    )
+    assert response.status_code in (400, 401)
+    page = assert_answered(response)
+    error = page.find(class_="error-summary")
+    assert error is not None
+    assert error.get_text(strip=True) in {
+        "E-Mail-Adresse oder Passwort ist nicht korrekt.",
+        "Bitte geben Sie E-Mail-Adresse und Passwort ein.",
+    }
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=IDS)
+async def test_query_parameters(client: httpx.AsyncClient, login_as: LoginAs, payload: str) -> None:
+    await login_as("learner")
+    quoted = quote(payload[:5000], safe="")
+    for url in (
+        f"/login?next={quoted}",
+        f"/verify?code={quoted}",
+        f"/verify/{quoted}",
+        f"/courses/{quoted}",
+        f"/courses/{COURSE}/pages/{quoted}",
+        f"/courses/{COURSE}/media/{quoted}",
+        f"/?q={quoted}&page={quoted}",
+    ):
+        response = await client.get(url)
+        assert_answered(response)
+        if response.is_redirect:
+            location = response.headers["location"]
+            assert location.startswith("/"), location  # never off-site, never javascript:
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=IDS)
+async def test_reflection_and_text_answers(
+    client: httpx.AsyncClient, login_as: LoginAs, payload: str
+) -> None:
+    await login_as("learner")
+    assert (await enrol(client)).status_code == 303
+    saved = await answer(client, "stufen", "eigene-praegung", {"eigene-praegung": payload})
+    assert saved.status_code == 303
+    reflection_page = assert_answered(await client.get(f"/courses/{COURSE}/pages/stufen"))
+    notes = assert_answered(await client.get("/notizen"))
+    if payload.strip("\x00"):
+        textarea = reflection_page.find("textarea", attrs={"name": "eigene-praegung"})
+        assert textarea is not None
+        assert shown(payload)[:50] in textarea.get_text()
+        assert shown(payload)[:50] in notes.get_text()
+
+    text = await answer(client, "zeit", "hall-1", {"hall-1": payload})
+    assert text.status_code == 303
+    after = assert_answered(await client.get(text.headers["location"].split("#")[0]))
+    if payload is OVERLONG:
+        flash = after.find(class_="flash")
+        assert flash is not None and "zu lang" in flash.get_text()
+    exported = await client.get("/lernstand/export.json")
+    assert exported.status_code == 200
+    assert exported.headers["content-type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=IDS)
+async def test_final_test_text_answer(
+    client: httpx.AsyncClient, login_as: LoginAs, payload: str
+) -> None:
+    await login_as("learner")
+    await enrol(client)
+    attempt = await start_test(client)
+    response = await submit_test(client, attempt, {"test-1": payload, "test-3": payload})
+    assert response.status_code == 303
+    assert_answered(await client.get(response.headers["location"].split("#")[0]))
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=IDS)
+async def test_name_at_first_admin_setup(
+    client: httpx.AsyncClient, services: Services, payload: str
+) -> None:
+    url = "/setup/" + services.signer.make_link_token("setup")
+    token = await csrf_for(client, url)
+    response = await client.post(
+        url,
+        data={
+            "email": "ada@example.org",
+            "name": payload,
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+            "csrf_token": token,
+        },
+    )
+    page = assert_answered(response)
+    if response.status_code == 400:
+        assert page.find(class_="error-summary") is not None  # refused, and said why
+        return
+    assert response.status_code == 303
+    home = assert_answered(await client.get("/"))
+    name = home.find(class_="user-name")
+    assert name is not None and name.get_text() == shown(payload).strip()[:200]
+
+
+# Three payloads: the CLI hashes with full argon2 cost, a second each.
+@pytest.mark.parametrize(
+    "payload", [PAYLOADS[0], PAYLOADS[1], PAYLOADS[10]], ids=[IDS[0], IDS[1], IDS[10]]
+)
+async def test_name_from_cli_users_add(
+    app: Starlette, services: Services, monkeypatch: pytest.MonkeyPatch, payload: str
+) -> None:
+    monkeypatch.setenv("LEARNING_SECRET_KEY", "test-secret-key-that-is-long-enough")
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    database = str(services.settings.database)
+    argv = ["--database", database, "users", "add", "cli@example.org", "--role", "learner"]
+    # The CLI runs its own event loop, so it runs in a thread beside the test's loop.
+    assert await asyncio.to_thread(main, [*argv, "--name", payload]) == 0
+    async with new_client(app) as browser:
+        assert (await log_in(browser, "cli@example.org")).status_code == 303
+        page = assert_answered(await browser.get("/lernstand"))
+        name = page.find(class_="user-name")
+        assert name is not None and payload.replace("\u202e", "") in name.get_text()
+
+
+@pytest.mark.parametrize(("content_type", "body"), MALFORMED)
+async def test_malformed_form_encodings(
+    client: httpx.AsyncClient, create_user: CreateUser, content_type: str, body: bytes
+) -> None:
+    anonymous = await client.post("/login", content=body, headers={"content-type": content_type})
+    assert anonymous.status_code in (400, 403)
+    assert_answered(anonymous)
+    user = await create_user()
+    await log_in(client, user.email)
+    for path in (
+        f"/courses/{COURSE}/pages/zeit/answer/hall-1",
+        "/konto/passwort",
+        "/sprache",
+    ):
+        response = await client.post(path, content=body, headers={"content-type": content_type})
+        assert response.status_code in (400, 403), (path, response.status_code)
+        assert_answered(response)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS[:5] + PAYLOADS[10:13], ids=IDS[:5] + IDS[10:13])
+async def test_course_markdown_is_rendered_inertly(
+    tmp_path: Path, create_user: CreateUser, payload: str
+) -> None:
+    body = (
+        f"{payload}\n\n::: question {{#q1}}\n{payload}\n\n"
+        f"- (x) {payload}\n  > {payload}\n- ( ) Nein\n\nErklärung: {payload}\n:::\n"
+    )
+    write_course(tmp_path, {"01-a.md": lesson_page(body)})
+    settings = make_settings(tmp_path / "md.sqlite3").with_overrides(courses=tmp_path / "courses")
+    application = create_app(settings, clock=FrozenClock(), announce=False)
+    application.state.services.hasher = fast_hasher()
+    async with application.router.lifespan_context(application), new_client(application) as c:
+        services: Services = application.state.services
+        catalog = services.catalog
+        assert catalog is not None
+        course = catalog.get("k")
+        assert course is not None, catalog.results["k"].errors
+        user = await add_user(
+            services, services.clock(), "learner", email="l@example.org", name="L"
+        )
+        await log_in(c, user.email)
+        assert (await enrol(c, "k")).status_code == 303
+        assert_answered(await c.get("/courses/k/pages/s1"))
