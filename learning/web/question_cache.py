@@ -28,9 +28,9 @@ class QuestionCache:
         key = (course.content_hash, page.id, question.id, locale)
         html = self._html.get(key)
         if html is None:
-            module = self._env.get_template("_question.html").make_module({"csrf_token": _TOKEN})
+            module = self._env.get_template("_question.html").module
             macro = getattr(module, "knowledge_check")  # noqa: B009 - macros are dynamic attributes
-            html = str(macro(question, course, page, {}, {}, {}, False))
+            html = str(macro(question, course, page, {}, {}, {}, False, _TOKEN))
             if len(self._html) >= _MAX_ENTRIES:
                 self._html.clear()
             self._html[key] = html
