@@ -44,6 +44,7 @@ from learning.web import (
 from learning.web.admin_routes import admin_routes
 from learning.web.errors import http_error, server_error
 from learning.web.guards import ANYONE, LEARNER, SIGNED_IN, get, post
+from learning.web.report_cache import ResultCache
 from learning.web.security_headers import SecurityHeadersMiddleware
 from learning.web.services import Services
 from learning.web.session_middleware import SessionMiddleware
@@ -194,5 +195,6 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
         exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,
     )
+    services.figure_cache = ResultCache(services.db)
     app.state.services = services
     return app

@@ -84,6 +84,9 @@ class Database:
         self._readers: list[aiosqlite.Connection] = []
         self._pool: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         self._write_lock = asyncio.Lock()
+        # Bumped after every commit of this process: a reader may keep a computed result
+        # for as long as the generation it was computed at is still current.
+        self.generation = 0
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -129,6 +132,7 @@ class Database:
                 raise
             else:
                 await conn.execute("COMMIT")
+                self.generation += 1
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -22,6 +22,7 @@ from learning.store import reports, users
 from learning.web.admin_common import audit, course_or_404, courses, services_of
 from learning.web.charts import bar_chart
 from learning.web.forms import clean_text
+from learning.web.report_cache import ResultCache
 from learning.web.templating import render
 
 TABLE_PAGE = 500
@@ -83,13 +84,23 @@ def _page_ids(course: Course) -> list[str]:
     return [page.id for page in course.content_pages]
 
 
+async def _figure_rows(
+    request: Request, course: Course, flt: reports.LearnerFilter
+) -> list[reports.FigureRow]:
+    services = services_of(request)
+    page_ids = _page_ids(course)
+    cache: ResultCache[list[reports.FigureRow]] = services.figure_cache
+    return await cache.get(
+        (course.id, tuple(page_ids), flt),
+        lambda: reports.figure_rows(services.db, course.id, page_ids, flt),
+    )
+
+
 async def report_index(request: Request) -> Response:
     services = services_of(request)
     overview = []
     for course in courses(request):
-        rows = await reports.figure_rows(
-            services.db, course.id, _page_ids(course), reports.LearnerFilter()
-        )
+        rows = await _figure_rows(request, course, reports.LearnerFilter())
         overview.append((course, visible_total(rows, services.settings), len(rows)))
     return render(request, "admin/reports.html", {"overview": overview})
 
@@ -99,7 +110,7 @@ async def report_course(request: Request) -> Response:
     settings = services.settings
     course = course_or_404(request, request.path_params["course_id"])
     flt, raw, errors = parse_filter(request)
-    rows = await reports.figure_rows(services.db, course.id, _page_ids(course), flt)
+    rows = await _figure_rows(request, course, flt)
     named = settings.reports == "named"
     total = visible_total(rows, settings)
     groups = group_figures(rows, named=named, min_group=settings.min_group)

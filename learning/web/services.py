@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from learning.clock import Clock, utc_now
 from learning.config import Settings
@@ -33,3 +33,5 @@ class Services:
     answers: GroupCommit[NewAnswer]
     catalog: Catalog | None = None
     clock: Clock = field(default=utc_now)
+    # Report figures reused until the next commit (web/report_cache.py).
+    figure_cache: Any = None
