@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from starlette.requests import Request
@@ -16,7 +17,13 @@ from learning.report_export import (
     export_parts,
     visible_total,
 )
-from learning.reporting import completion_over_time, group_figures
+from learning.reporting import (
+    Figures,
+    GroupTable,
+    MonthCount,
+    completion_over_time,
+    group_figures,
+)
 from learning.store import audit as audit_store
 from learning.store import reports, users
 from learning.web.admin_common import audit, course_or_404, courses, services_of
@@ -25,7 +32,8 @@ from learning.web.forms import clean_text
 from learning.web.report_cache import ResultCache
 from learning.web.templating import render
 
-TABLE_PAGE = 500
+# 200 rows: a screenful to scan and sort, and cheap enough to render per request.
+TABLE_PAGE = 200
 SORT_LABELS = {
     "name": "Name",
     "group": "Gruppe",
@@ -84,24 +92,44 @@ def _page_ids(course: Course) -> list[str]:
     return [page.id for page in course.content_pages]
 
 
-async def _figure_rows(
+@dataclass(frozen=True, slots=True)
+class CourseFigures:
+    """Everything a report page computes from the learner rows of one selection."""
+
+    count: int
+    total: Figures | None
+    groups: GroupTable
+    months: list[MonthCount]
+
+
+async def _course_figures(
     request: Request, course: Course, flt: reports.LearnerFilter
-) -> list[reports.FigureRow]:
+) -> CourseFigures:
     services = services_of(request)
+    settings = services.settings
     page_ids = _page_ids(course)
-    cache: ResultCache[list[reports.FigureRow]] = services.figure_cache
-    return await cache.get(
-        (course.id, tuple(page_ids), flt),
-        lambda: reports.figure_rows(services.db, course.id, page_ids, flt),
-    )
+
+    async def compute() -> CourseFigures:
+        rows = await reports.figure_rows(services.db, course.id, page_ids, flt)
+        total = visible_total(rows, settings)
+        return CourseFigures(
+            count=len(rows),
+            total=total,
+            groups=group_figures(
+                rows, named=settings.reports == "named", min_group=settings.min_group
+            ),
+            months=completion_over_time(rows) if total is not None else [],
+        )
+
+    cache: ResultCache[CourseFigures] = services.figure_cache
+    return await cache.get((course.id, tuple(page_ids), flt), compute)
 
 
 async def report_index(request: Request) -> Response:
-    services = services_of(request)
     overview = []
     for course in courses(request):
-        rows = await _figure_rows(request, course, reports.LearnerFilter())
-        overview.append((course, visible_total(rows, services.settings), len(rows)))
+        figures = await _course_figures(request, course, reports.LearnerFilter())
+        overview.append((course, figures.total, figures.count))
     return render(request, "admin/reports.html", {"overview": overview})
 
 
@@ -110,15 +138,13 @@ async def report_course(request: Request) -> Response:
     settings = services.settings
     course = course_or_404(request, request.path_params["course_id"])
     flt, raw, errors = parse_filter(request)
-    rows = await _figure_rows(request, course, flt)
+    figures = await _course_figures(request, course, flt)
     named = settings.reports == "named"
-    total = visible_total(rows, settings)
-    groups = group_figures(rows, named=named, min_group=settings.min_group)
-    months = completion_over_time(rows) if total is not None else []
+    total, groups, months = figures.total, figures.groups, figures.months
     query = {k: v for k, v in raw.items() if v}
     page_raw = request.query_params.get("seite", "1")
     page = int(page_raw) if page_raw.isdigit() and 0 < len(page_raw) < 6 else 1
-    pages = max(1, -(-len(rows) // TABLE_PAGE))
+    pages = max(1, -(-figures.count // TABLE_PAGE))
     page = min(max(page, 1), pages)
     return render(
         request,
@@ -139,7 +165,7 @@ async def report_course(request: Request) -> Response:
             )
             if named
             else [],
-            "row_count": len(rows),
+            "row_count": figures.count,
             "page": page,
             "pages": pages,
             "sort_labels": SORT_LABELS,
