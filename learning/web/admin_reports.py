@@ -125,6 +125,26 @@ async def _course_figures(
     return await cache.get((course.id, tuple(page_ids), flt), compute)
 
 
+async def _table_page(
+    request: Request, course: Course, flt: reports.LearnerFilter, page: int
+) -> list[reports.LearnerRow]:
+    """One sorted page of the named learner table, cached like the figures."""
+    services = services_of(request)
+    page_ids = _page_ids(course)
+    cache: ResultCache[list[reports.LearnerRow]] = services.figure_cache
+    return await cache.get(
+        ("table", course.id, tuple(page_ids), flt, page, TABLE_PAGE),
+        lambda: reports.learners(
+            services.db,
+            course.id,
+            page_ids,
+            flt,
+            limit=TABLE_PAGE,
+            offset=(page - 1) * TABLE_PAGE,
+        ),
+    )
+
+
 async def report_index(request: Request) -> Response:
     overview = []
     for course in courses(request):
@@ -155,16 +175,7 @@ async def report_course(request: Request) -> Response:
             "total": total,
             "groups": groups,
             "months": months,
-            "rows": await reports.learners(
-                services.db,
-                course.id,
-                _page_ids(course),
-                flt,
-                limit=TABLE_PAGE,
-                offset=(page - 1) * TABLE_PAGE,
-            )
-            if named
-            else [],
+            "rows": await _table_page(request, course, flt, page) if named else [],
             "row_count": figures.count,
             "page": page,
             "pages": pages,
