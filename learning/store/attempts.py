@@ -111,15 +111,6 @@ async def get_attempt(db: Database, attempt_id: int, *, user_id: int, course_id:
     return _attempt(row)
 
 
-async def open_attempt(db: Database, user_id: int, course_id: str) -> Attempt | None:
-    row = await db.fetchone(
-        "SELECT * FROM test_attempts WHERE user_id = ? AND course_id = ? AND submitted_at IS NULL"
-        " ORDER BY id DESC LIMIT 1",
-        (user_id, course_id),
-    )
-    return None if row is None else _attempt(row)
-
-
 async def open_attempt_in(tx: Transaction, user_id: int, course_id: str) -> int | None:
     row = await tx.fetchone(
         "SELECT id FROM test_attempts WHERE user_id = ? AND course_id = ? AND submitted_at IS NULL"

@@ -61,8 +61,3 @@ async def account_failures(db: Database, email: str, since: datetime) -> Failure
         (email.strip().lower(), to_db(since)),
     )
     return _count((row[0], row[1], row[2]) if row else (0, None, None))
-
-
-async def purge_attempts(db: Database, before: datetime) -> None:
-    async with db.transaction() as tx:
-        await tx.execute("DELETE FROM login_attempts WHERE at < ?", (to_db(before),))

@@ -92,12 +92,3 @@ async def end_session(tx: Transaction, id_hash: str) -> None:
 
 async def delete_user_sessions(tx: Transaction, user_id: int, *, keep: str | None = None) -> None:
     await tx.execute("DELETE FROM sessions WHERE user_id = ? AND id_hash IS NOT ?", (user_id, keep))
-
-
-async def purge_expired_sessions(db: Database, now: datetime, *, idle: int) -> int:
-    async with db.transaction() as tx:
-        cur = await tx.execute(
-            "DELETE FROM sessions WHERE last_seen < ?",
-            (to_db(now - timedelta(seconds=idle)),),
-        )
-        return cur.rowcount

@@ -66,17 +66,6 @@ async def search_users(db: Database, flt: UserFilter, *, limit: int = PAGE_SIZE)
     return [user_from_row(row) for row in rows]
 
 
-async def user_in_tx(tx: Transaction, user_id: int) -> User:
-    row = await tx.fetchone(f"{USER_SELECT} WHERE u.id = ?", (user_id,))
-    if row is None:
-        raise NotFound(f"user {user_id}")
-    return user_from_row(row)
-
-
-async def group_exists(db: Database, group_id: int) -> bool:
-    return bool(await db.scalar("SELECT EXISTS(SELECT 1 FROM groups WHERE id = ?)", (group_id,)))
-
-
 async def update_user(
     tx: Transaction, user_id: int, *, name: str, role: Role, group_id: int | None
 ) -> None:

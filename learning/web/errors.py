@@ -65,10 +65,6 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
-async def not_found(request: Request, exc: Exception) -> Response:
-    return error_page(request, 404)
-
-
 async def server_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     try:

@@ -5,17 +5,10 @@ from __future__ import annotations
 import asyncio
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import PlainTextResponse, Response
 
 from learning.web.services import Services
 from learning.web.templating import render
-
-
-async def start(request: Request) -> Response:
-    user = request.state.user
-    if user is None:
-        return RedirectResponse("/login", status_code=303)
-    return render(request, f"home_{user.role}.html")
 
 
 async def healthz(request: Request) -> Response:
