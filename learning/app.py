@@ -44,6 +44,7 @@ from learning.web import (
 from learning.web.admin_routes import admin_routes
 from learning.web.errors import http_error, server_error
 from learning.web.guards import ANYONE, LEARNER, SIGNED_IN, get, post
+from learning.web.lesson_shell import LessonShells
 from learning.web.report_cache import ResultCache
 from learning.web.security_headers import SecurityHeadersMiddleware
 from learning.web.services import Services
@@ -134,17 +135,20 @@ def setup_link(services: Services) -> str:
 def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = True) -> Starlette:
     translator = Translator()
     db = Database(settings.database, readers=settings.readers)
+    templates = build_environment(settings, translator)
     services = Services(
         settings=settings,
         db=db,
         hasher=PasswordHasher(settings.hash_concurrency),
         signer=Signer(settings.secret_key),
         translator=translator,
-        templates=build_environment(settings, translator),
+        templates=templates,
         page_views=GroupCommit(db, progress.record_page_views),
         answers=GroupCommit(db, answers.add_answers),
         catalog=Catalog(settings.courses),
         clock=clock,
+        # --reload is for editing, templates included: render those pages in full.
+        lesson_shells=None if settings.reload else LessonShells(templates),
     )
 
     @asynccontextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from learning import grading
 from learning.content.model import Course, Question
@@ -14,8 +14,11 @@ from learning.progress import neighbours
 from learning.store import answers, progress
 from learning.store.users import User
 from learning.web.completion import try_complete
+from learning.web.cookies import FLASH_COOKIE
+from learning.web.csrf import csrf_token
 from learning.web.flash import redirect
 from learning.web.forms import clean_text
+from learning.web.lesson_shell import page_path
 from learning.web.resolve import course_or_404, current_user, page_or_404, services_of
 from learning.web.templating import render
 
@@ -84,22 +87,35 @@ async def show_page(request: Request) -> Response:
     assert lesson is not None  # noqa: S101 - page_or_404 guarantees it
     prev_page, next_page = neighbours(course, page)
     state = await page_state(request, course, user.id, page.questions)
-    return render(
-        request,
-        "page.html",
-        {
-            "course": course,
-            "lesson": lesson,
-            "page": page,
-            "seen": set(views),
-            "index": lesson.pages.index(page) + 1,
-            "prev_page": prev_page,
-            "next_page": next_page,
-            "is_last_of_lesson": lesson.pages[-1].id == page.id,
-            "preview": False,
-            **state,
-        },
+    context = {
+        "course": course,
+        "lesson": lesson,
+        "page": page,
+        "seen": set(views),
+        "index": lesson.pages.index(page) + 1,
+        "prev_page": prev_page,
+        "next_page": next_page,
+        "is_last_of_lesson": lesson.pages[-1].id == page.id,
+        "preview": False,
+        **state,
+    }
+    shells = services.lesson_shells
+    if (
+        shells is None
+        or request.cookies.get(FLASH_COOKIE)
+        or request.url.path != page_path(course, page)
+    ):
+        return render(request, "page.html", context)
+    body = shells.render(
+        course=course,
+        lesson=lesson,
+        page=page,
+        locale=request.state.locale,
+        user_name=user.name,
+        token=csrf_token(request),
+        context=context,
     )
+    return HTMLResponse(body)
 
 
 def _question(course: Course, page_id: str, question_id: str) -> Question:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from learning.content.catalog import Catalog
+    from learning.web.lesson_shell import LessonShells
 
 
 @dataclass
@@ -35,3 +36,5 @@ class Services:
     clock: Clock = field(default=utc_now)
     # Report figures reused until the next commit (web/report_cache.py).
     figure_cache: Any = None
+    # Pre-rendered lesson pages (web/lesson_shell.py); None renders every page in full.
+    lesson_shells: LessonShells | None = None

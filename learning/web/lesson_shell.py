@@ -1,0 +1,165 @@
+"""Lesson pages rendered once per (content version, page, locale), with holes.
+
+Almost all of a lesson page is the same for every learner: the header, the prose, the
+footnotes, the pager, every translated label. Rendering that through Jinja on each
+request was the largest part of a lesson request. Here `page.html` is rendered once
+with markers where the learner's own values go, and a request only fills the holes:
+
+- the learner's name and the CSRF token (plain values, escaped here);
+- the items of the lesson's page list, whose "read" marks are per learner: both
+  variants of each item (the template's `toc_item` block) are rendered with the shell;
+- each question: answered ones through the `knowledge_check` macro, unanswered ones
+  from the question cache.
+
+What is not worth a shell falls back to the full render: pages with a flash message,
+and request paths that are not the page's canonical path. The equivalence of both
+ways is tested (tests/web/test_lesson_shell.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment, Template
+from markupsafe import Markup, escape
+
+from learning.content.model import Course, Lesson, Page, Question
+
+_MARK = "\x00"
+_NAME = "name"
+_TOKEN = "token"  # noqa: S105 - the name of a hole, not a secret
+_TOC_ITEM = "toc:"
+_QUESTION = "q:"
+# Both courses hold about 70 pages; two locales; a long --reload session adds versions.
+_MAX_ENTRIES = 2000
+
+
+def _hole(name: str) -> Markup:
+    return Markup(f"{_MARK}{name}{_MARK}")  # noqa: S704 - a fixed marker, no outside text
+
+
+@dataclass(frozen=True, slots=True)
+class _ShellUser:
+    name: Markup
+    role: str = "learner"
+
+
+@dataclass(frozen=True, slots=True)
+class _ShellURL:
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class _ShellRequest:
+    url: _ShellURL
+
+
+@dataclass(frozen=True, slots=True)
+class _Shell:
+    # Literal text at even positions, hole names at odd positions.
+    parts: list[str]
+    # Page id -> (item when not read, item when read).
+    toc_items: dict[str, tuple[str, str]]
+
+
+def page_path(course: Course, page: Page) -> str:
+    return f"/courses/{course.id}/pages/{page.id}"
+
+
+class LessonShells:
+    def __init__(self, env: Environment) -> None:
+        self._env = env
+        # The environment's question cache (web/templating.py), shared with full renders.
+        self._blank: Callable[..., Markup] = env.globals["blank_question"]  # type: ignore[assignment]
+        self._shells: dict[tuple[str, str, str, str], _Shell] = {}
+
+    def render(
+        self,
+        *,
+        course: Course,
+        lesson: Lesson,
+        page: Page,
+        locale: str,
+        user_name: str,
+        token: str,
+        context: dict[str, Any],
+    ) -> str:
+        """The page for this learner; `context` is what `page.html` would be given."""
+        key = (course.content_hash, course.id, page.id, locale)
+        shell = self._shells.get(key)
+        if shell is None:
+            shell = self._build(course, lesson, page, locale, context)
+            if len(self._shells) >= _MAX_ENTRIES:
+                self._shells.clear()
+            self._shells[key] = shell
+        questions = {q.id: q for q in page.questions}
+        results, notes, runs = context["results"], context["notes"], context["runs"]
+        seen = context["seen"]
+        out = shell.parts[:]
+        for i in range(1, len(out), 2):
+            hole = out[i]
+            if hole == _TOKEN:
+                out[i] = token
+            elif hole.startswith(_TOC_ITEM):
+                page_id = hole[len(_TOC_ITEM) :]
+                out[i] = shell.toc_items[page_id][page_id in seen]
+            elif hole == _NAME:
+                out[i] = str(escape(user_name))
+            else:
+                question = questions[hole[len(_QUESTION) :]]
+                if question.id in results or question.id in notes or question.id in runs:
+                    out[i] = str(
+                        self._macro()(question, course, page, results, notes, runs, False, token)
+                    )
+                else:
+                    out[i] = str(self._blank(course, page, question, locale, token))
+        return "".join(out)
+
+    def _macro(self) -> Callable[..., Markup]:
+        module = self._env.get_template("_question.html").module
+        return getattr(module, "knowledge_check")  # type: ignore[no-any-return]  # noqa: B009 - macros are dynamic attributes
+
+    def _build(
+        self, course: Course, lesson: Lesson, page: Page, locale: str, context: dict[str, Any]
+    ) -> _Shell:
+        def blank_hole(
+            _course: Course, _page: Page, question: Question, _locale: str, _token: str
+        ) -> Markup:
+            return _hole(_QUESTION + question.id)
+
+        values = {
+            **context,
+            "request": _ShellRequest(_ShellURL(page_path(course, page))),
+            "user": _ShellUser(_hole(_NAME)),
+            "locale": locale,
+            "csrf_token": _hole(_TOKEN),
+            "messages": [],
+            "results": {},
+            "notes": {},
+            "runs": {},
+            "seen": set(),
+            "blank_question": blank_hole,
+        }
+        template = self._env.get_template("page.html")
+        toc_items = {
+            p.id: (
+                self._toc_item(template, values, p, seen=False),
+                self._toc_item(template, values, p, seen=True),
+            )
+            for p in lesson.pages
+        }
+        html = template.render({**values, "toc_item_hole": lambda p: _hole(_TOC_ITEM + p.id)})
+        parts = html.split(_MARK)
+        known = {_NAME, _TOKEN}
+        known |= {_TOC_ITEM + p.id for p in lesson.pages}
+        known |= {_QUESTION + q.id for q in page.questions}
+        if len(parts) % 2 == 0 or any(name not in known for name in parts[1::2]):
+            raise ValueError(f"lesson shell of {course.id}/{page.id}: unexpected marker")
+        return _Shell(parts, toc_items)
+
+    @staticmethod
+    def _toc_item(template: Template, values: dict[str, Any], item: Page, *, seen: bool) -> str:
+        context = template.new_context({**values, "p": item, "seen": {item.id} if seen else set()})
+        return "".join(template.blocks["toc_item"](context))

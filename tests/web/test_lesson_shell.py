@@ -1,0 +1,131 @@
+"""Pre-rendered lesson pages must be the very page a full render gives, for everyone."""
+
+from __future__ import annotations
+
+import httpx
+from starlette.applications import Starlette
+
+from learning.web.lesson_shell import LessonShells
+from learning.web.services import Services
+from tests.conftest import LoginAs, csrf_from, log_in, new_client, soup
+from tests.web.learner_flow import CONTENT_PAGES, COURSE, answer, enrol
+
+HOSTILE_NAME = 'Ada <b>Ö</b> & "Lovelace" \x01'
+
+
+async def _shell_and_full(
+    client: httpx.AsyncClient, services: Services, path: str
+) -> tuple[str, str]:
+    shells = services.lesson_shells
+    assert isinstance(shells, LessonShells)
+    # The first request records the view, so both renders below see the same state.
+    await client.get(path)
+    from_shell = await client.get(path)
+    services.lesson_shells = None
+    try:
+        full = await client.get(path)
+    finally:
+        services.lesson_shells = shells
+    assert from_shell.status_code == full.status_code == 200
+    return from_shell.text, full.text
+
+
+async def test_every_page_equals_full_render_as_learner_works_through(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services
+) -> None:
+    await login_as("learner", name=HOSTILE_NAME)
+    await enrol(client)
+    for page in CONTENT_PAGES:
+        shell, full = await _shell_and_full(client, services, f"/courses/{COURSE}/pages/{page}")
+        assert shell == full, page
+    # Answered checks of each kind, a private note and a scenario step change the page.
+    await answer(client, "eisberg-fragen", "eisberg-1", {"eisberg-1": "1"})
+    await answer(client, "eisberg-fragen", "eisberg-2", {"eisberg-2": ["1", "2"]})
+    await answer(client, "zeit", "hall-1", {"hall-1": "<i>polychron</i>"})
+    await answer(client, "stufen", "dmis-1", {"dmis-1.1": "3", "dmis-1.2": "1", "dmis-1.3": "2"})
+    await answer(client, "stufen", "eigene-praegung", {"eigene-praegung": "Notiz <b>fett</b>"})
+    page = await client.get(f"/courses/{COURSE}/pages/fall")
+    await client.post(
+        f"/courses/{COURSE}/pages/fall/scenario/fall-anerkennung",
+        data={"step": "start", "fall-anerkennung": "2", "csrf_token": csrf_from(page)},
+    )
+    for page_id in CONTENT_PAGES:
+        shell, full = await _shell_and_full(client, services, f"/courses/{COURSE}/pages/{page_id}")
+        assert shell == full, page_id
+
+
+async def test_english_page_equals_full_render(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services
+) -> None:
+    await login_as("learner")
+    await enrol(client)
+    client.headers["accept-language"] = "en"
+    shell, full = await _shell_and_full(client, services, f"/courses/{COURSE}/pages/zeit")
+    assert shell == full
+    assert soup_text(shell, "html", "lang") == "en"
+
+
+def soup_text(html: str, tag: str, attribute: str) -> str:
+    element = soup(httpx.Response(200, text=html)).find(tag)
+    assert element is not None
+    return str(element[attribute])
+
+
+async def test_shared_shell_carries_each_learners_own_name_token_and_marks(
+    app: Starlette, client: httpx.AsyncClient, login_as: LoginAs
+) -> None:
+    await login_as("learner", name=HOSTILE_NAME)
+    await enrol(client)
+    await client.get(f"/courses/{COURSE}/pages/was-ist-kultur")
+    first = soup(await client.get(f"/courses/{COURSE}/pages/eisberg-fragen"))
+    assert first.find(class_="user-name").get_text() == HOSTILE_NAME
+    assert first.find(class_="site-header").find("b") is None
+    seen_by_first = [li.a.get_text() for li in first.select(".lesson-toc li.seen")]
+
+    async with new_client(app) as other:
+        await login_as_other(app, other)
+        await enrol(other)
+        second_response = await other.get(f"/courses/{COURSE}/pages/eisberg-fragen")
+        second = soup(second_response)
+        assert second.find(class_="user-name").get_text() == "Bea"
+        assert HOSTILE_NAME not in second.get_text()
+        # Only the page being read counts as seen for the second learner.
+        assert [li.a.get_text() for li in second.select(".lesson-toc li.seen")] == [
+            second.select_one(".lesson-toc li.current a").get_text()
+        ]
+        assert len(seen_by_first) == 2
+        token = csrf_from(second_response)
+        assert token != csrf_from(await client.get(f"/courses/{COURSE}/pages/eisberg-fragen"))
+        # The token in the pre-rendered page is the second learner's own: it is accepted.
+        posted = await other.post(
+            f"/courses/{COURSE}/pages/eisberg-fragen/answer/eisberg-1",
+            data={"eisberg-1": "2", "csrf_token": token},
+        )
+        assert posted.status_code == 303
+
+
+async def login_as_other(app: Starlette, client: httpx.AsyncClient) -> None:
+    from tests.conftest import add_user
+
+    services: Services = app.state.services
+    user = await add_user(
+        services, services.clock(), "learner", email="bea@example.org", name="Bea"
+    )
+    assert (await log_in(client, user.email)).status_code == 303
+
+
+async def test_page_with_a_flash_message_shows_it(
+    client: httpx.AsyncClient, login_as: LoginAs
+) -> None:
+    await login_as("learner")
+    await enrol(client)
+    # An empty note is refused with a message carried to the page in a cookie.
+    refused = await answer(client, "stufen", "eigene-praegung", {"eigene-praegung": "  "})
+    assert refused.status_code == 303
+    page = soup(await client.get(refused.headers["location"].split("#")[0]))
+    flash = page.find(class_="flash-list")
+    assert flash is not None
+    assert "Bitte schreiben Sie zuerst etwas" in flash.get_text()
+    # Shown once: the next request renders the page without it.
+    again = soup(await client.get(f"/courses/{COURSE}/pages/stufen"))
+    assert again.find(class_="flash-list") is None
