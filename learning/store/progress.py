@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,19 +33,29 @@ async def is_enrolled(db: Database, user_id: int, course_id: str) -> bool:
     )
 
 
-async def enrolment_state(db: Database, user_id: int, course_id: str) -> tuple[bool, bool]:
-    """(enrolled, completion due) in one read: what a lesson page needs before it renders.
+@dataclass(frozen=True, slots=True)
+class LessonState:
+    """What a lesson page needs to know before it renders, read in one query."""
 
-    Completion is due when the test is passed but no completion is stored yet; only then
-    can a page view complete the course, so other views skip the check in the write lock.
-    """
+    enrolled: bool
+    # The test is passed but no completion is stored yet: only then can a page view
+    # complete the course, so other views skip that check in the write lock.
+    completion_due: bool
+    seen: frozenset[str]
+
+
+async def lesson_state(db: Database, user_id: int, course_id: str) -> LessonState:
     row = await db.fetchone(
         "SELECT EXISTS(SELECT 1 FROM enrolments WHERE user_id = :u AND course_id = :c),"
         " EXISTS(SELECT 1 FROM test_attempts WHERE user_id = :u AND course_id = :c AND passed = 1)"
-        " AND NOT EXISTS(SELECT 1 FROM completions WHERE user_id = :u AND course_id = :c)",
+        " AND NOT EXISTS(SELECT 1 FROM completions WHERE user_id = :u AND course_id = :c),"
+        " (SELECT json_group_array(page_id) FROM page_views"
+        "  WHERE user_id = :u AND course_id = :c)",
         {"u": user_id, "c": course_id},
     )
-    return (bool(row[0]), bool(row[1])) if row else (False, False)
+    if row is None:
+        return LessonState(False, False, frozenset())
+    return LessonState(bool(row[0]), bool(row[1]), frozenset(json.loads(row[2])))
 
 
 async def enrolled_courses(db: Database, user_id: int) -> set[str]:

@@ -66,8 +66,8 @@ async def show_page(request: Request) -> Response:
     page = page_or_404(course, request.path_params["page_id"])
     if user.role != "learner":
         return redirect(request, f"/trainer/{course.id}/preview/{page.id}")
-    enrolled, completion_due = await progress.enrolment_state(services.db, user.id, course.id)
-    if not enrolled:
+    state = await progress.lesson_state(services.db, user.id, course.id)
+    if not state.enrolled:
         raise HTTPException(403, NOT_ENROLLED)
     session = request.state.session
     now = services.clock()
@@ -79,25 +79,25 @@ async def show_page(request: Request) -> Response:
     await services.page_views.submit(
         progress.PageViewWrite(user.id, session.id_hash, course.id, page.id, now, previous)
     )
-    if completion_due:
+    if state.completion_due:
         async with services.db.transaction() as tx:
             await try_complete(tx, course, user, now)
-    views = await progress.page_views(services.db, user.id, course.id)
     lesson = course.lesson_of(page.id)
     assert lesson is not None  # noqa: S101 - page_or_404 guarantees it
     prev_page, next_page = neighbours(course, page)
-    state = await page_state(request, course, user.id, page.questions)
+    answered = await page_state(request, course, user.id, page.questions)
     context = {
         "course": course,
         "lesson": lesson,
         "page": page,
-        "seen": set(views),
+        # Read before this view was recorded: the page being read counts as seen.
+        "seen": state.seen | {page.id},
         "index": lesson.pages.index(page) + 1,
         "prev_page": prev_page,
         "next_page": next_page,
         "is_last_of_lesson": lesson.pages[-1].id == page.id,
         "preview": False,
-        **state,
+        **answered,
     }
     shells = services.lesson_shells
     if (
