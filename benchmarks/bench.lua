@@ -1,6 +1,17 @@
 -- wrk script: cycle through prepared requests (method, path, cookie, body per line),
 -- so every connection acts as many learners on many pages. Each thread starts at a
 -- different offset. done() prints one JSON line that run.py parses.
+--
+-- BENCH_DELAY_MS paces the run: each connection waits a random time (exponential, this
+-- mean) before its next request, so the server sees an offered load below saturation
+-- instead of a closed loop. wrk measures latency from the moment a request is written,
+-- so the wait is not counted. delay() must exist when the script loads, hence getenv.
+local mean_delay = tonumber(os.getenv("BENCH_DELAY_MS") or "") or 0
+if mean_delay > 0 then
+  function delay()
+    return math.floor(-mean_delay * math.log(1 - math.random()))
+  end
+end
 local counter = 0
 local requests_list = {}
 local index = 0
@@ -25,6 +36,7 @@ function init(args)
     end
   end
   index = ((thread_id or 0) * 7919) % #requests_list
+  math.randomseed(os.time() + (thread_id or 0))
 end
 
 function request()

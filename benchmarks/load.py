@@ -7,6 +7,7 @@ report the same figures: requests/s, p50, p99 and errors.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -66,14 +67,28 @@ def run_load(
     connections: int,
     seconds: float,
     wrk: str | None,
+    offered_rps: float | None = None,
 ) -> LoadResult:
+    """Closed loop (each connection sends as soon as it has its answer), or paced.
+
+    With `offered_rps`, each connection waits an exponentially distributed time with a
+    mean of connections / offered_rps between requests: about that many requests per
+    second arrive, as from many people reading, and latency is measured below saturation.
+    """
+    delay_ms = connections * 1000 / offered_rps if offered_rps else 0.0
     if wrk is not None:
-        return _run_wrk(name, base, request_file, connections, seconds, wrk)
-    return _run_python(name, base, request_file, connections, seconds)
+        return _run_wrk(name, base, request_file, connections, seconds, wrk, delay_ms)
+    return _run_python(name, base, request_file, connections, seconds, delay_ms)
 
 
 def _run_wrk(
-    name: str, base: str, request_file: Path, connections: int, seconds: float, wrk: str
+    name: str,
+    base: str,
+    request_file: Path,
+    connections: int,
+    seconds: float,
+    wrk: str,
+    delay_ms: float,
 ) -> LoadResult:
     command = [
         wrk,
@@ -88,12 +103,18 @@ def _run_wrk(
         "--",
         str(request_file),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    env = {**os.environ, "BENCH_DELAY_MS": f"{delay_ms:.3f}"}
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, env=env)
     return _parse(name, done.stdout + done.stderr, "wrk")
 
 
 def _run_python(
-    name: str, base: str, request_file: Path, connections: int, seconds: float
+    name: str,
+    base: str,
+    request_file: Path,
+    connections: int,
+    seconds: float,
+    delay_ms: float,
 ) -> LoadResult:
     command = [
         sys.executable,
@@ -102,6 +123,7 @@ def _run_python(
         str(request_file),
         str(connections),
         str(seconds),
+        str(delay_ms),
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     return _parse(name, done.stdout + done.stderr, "python")

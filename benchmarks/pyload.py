@@ -1,6 +1,6 @@
 """Fallback load generator when wrk cannot be installed: asyncio + httpx, own process.
 
-Usage: pyload.py BASE REQUEST_FILE CONNECTIONS SECONDS. Prints one BENCH_JSON line like
+Usage: pyload.py BASE REQUEST_FILE CONNECTIONS SECONDS [MEAN_DELAY_MS]. Prints one BENCH_JSON line like
 bench.lua. It needs CPU itself, so on two cores its figures are lower than wrk's.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import sys
 import time
 from pathlib import Path
@@ -15,7 +16,9 @@ from pathlib import Path
 import httpx
 
 
-async def main(base: str, rows: list[list[str]], connections: int, seconds: float) -> None:
+async def main(
+    base: str, rows: list[list[str]], connections: int, seconds: float, delay_ms: float
+) -> None:
     latencies: list[float] = []
     errors = {"connect": 0, "read": 0, "write": 0, "status": 0, "timeout": 0}
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
@@ -27,6 +30,8 @@ async def main(base: str, rows: list[list[str]], connections: int, seconds: floa
         async def worker(offset: int) -> None:
             index = offset
             while time.perf_counter() < deadline:
+                if delay_ms > 0:
+                    await asyncio.sleep(random.expovariate(1000 / delay_ms))
                 method, path, cookie, body = rows[index % len(rows)]
                 index += 1
                 headers = {"cookie": cookie}
@@ -70,4 +75,5 @@ async def main(base: str, rows: list[list[str]], connections: int, seconds: floa
 if __name__ == "__main__":
     lines = Path(sys.argv[2]).read_text(encoding="utf-8").splitlines()
     rows = [line.split("\t", 3) for line in lines if line]
-    asyncio.run(main(sys.argv[1], rows, int(sys.argv[3]), float(sys.argv[4])))
+    delay = float(sys.argv[5]) if len(sys.argv) > 5 else 0.0
+    asyncio.run(main(sys.argv[1], rows, int(sys.argv[3]), float(sys.argv[4]), delay))

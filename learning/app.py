@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -160,6 +161,11 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
             await services.db.open()
             await migrate(services.db)
             await load_courses(services)
+            # What start-up built (compiled courses, templates, modules) lives as long
+            # as the process. Frozen, the collector's full passes no longer walk it: one
+            # such pass stalled every request in flight for about 40 ms.
+            gc.collect()
+            gc.freeze()
             stop_watching = asyncio.Event()
             watcher = (
                 asyncio.create_task(
