@@ -62,41 +62,35 @@ class LearnerRow:
     certificate: str | None
 
 
-# course_activity is the per-(learner, course) summary the triggers of migration 0030
-# keep current, so a report reads one row per learner instead of every fact.
+# course_activity is the per-(learner, course) summary the triggers of migrations 0030
+# and 0035 keep current (views, attempts, enrolment, completion), so a report reads one
+# index range of it instead of every fact. A participant is enrolled, has seen a page
+# or has completed the course.
 _LEARNERS = """
-WITH people(user_id) AS (
-    SELECT user_id FROM enrolments WHERE course_id = :course
-    UNION SELECT user_id FROM course_activity WHERE course_id = :course AND pages_seen > 0
-    UNION SELECT user_id FROM completions WHERE course_id = :course
-),
-r AS (
+WITH r AS (
     SELECT u.id AS user_id, u.name, u.email, u.group_id, g.name AS group_name,
-           e.user_id IS NOT NULL AS enrolled,
-           coalesce(a.pages_seen, 0) > 0 AS started,
-           CASE WHEN c.user_id IS NOT NULL THEN 'completed'
-                WHEN coalesce(a.pages_seen, 0) > 0 THEN 'started'
+           a.enrolled AS enrolled,
+           a.pages_seen > 0 AS started,
+           CASE WHEN a.completed_at IS NOT NULL THEN 'completed'
+                WHEN a.pages_seen > 0 THEN 'started'
                 ELSE 'not_started' END AS status,
-           CASE WHEN c.user_id IS NOT NULL THEN 2
-                WHEN coalesce(a.pages_seen, 0) > 0 THEN 1 ELSE 0 END AS status_rank,
+           CASE WHEN a.completed_at IS NOT NULL THEN 2
+                WHEN a.pages_seen > 0 THEN 1 ELSE 0 END AS status_rank,
            CASE WHEN :npages > 0
-                THEN round(100.0 * min(coalesce(a.pages_seen, 0), :npages) / :npages, 1)
+                THEN round(100.0 * min(a.pages_seen, :npages) / :npages, 1)
                 ELSE 0.0 END AS progress,
-           coalesce(a.seconds, 0) AS seconds,
-           nullif(max(coalesce(a.last_activity, ''), coalesce(c.completed_at, '')), '')
+           a.seconds AS seconds,
+           nullif(max(coalesce(a.last_activity, ''), coalesce(a.completed_at, '')), '')
                AS last_activity,
-           a.best_score AS best_score, c.score AS final_score,
-           coalesce(a.attempts, 0) AS attempts,
-           c.completed_at, cert.code AS certificate
-    FROM people p
-    JOIN users u ON u.id = p.user_id AND u.role = 'learner'
+           a.best_score AS best_score, a.final_score AS final_score,
+           a.attempts AS attempts,
+           a.completed_at AS completed_at, cert.code AS certificate
+    FROM course_activity a INDEXED BY course_activity_report
+    JOIN users u ON u.id = a.user_id AND u.role = 'learner'
     LEFT JOIN groups g ON g.id = u.group_id
-    LEFT JOIN enrolments e ON e.user_id = u.id AND e.course_id = :course
-    LEFT JOIN course_activity a ON a.user_id = u.id AND a.course_id = :course
-    -- completions rows carry every page hash; the covering index spares reading them.
-    LEFT JOIN completions c INDEXED BY completions_report
-        ON c.user_id = u.id AND c.course_id = :course
-    LEFT JOIN certificates cert ON cert.user_id = u.id AND cert.course_id = :course
+    LEFT JOIN certificates cert ON cert.user_id = a.user_id AND cert.course_id = :course
+    WHERE a.course_id = :course
+      AND (a.enrolled OR a.pages_seen > 0 OR a.completed_at IS NOT NULL)
 )
 SELECT * FROM r
 """

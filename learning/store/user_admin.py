@@ -135,9 +135,15 @@ async def reset_progress(tx: Transaction, user_id: int, course_id: str) -> dict[
     )
     removed["test_attempts"] = cur.rowcount
     await cur.close()
-    # The summary row's triggers cannot know the last activity once its facts are gone.
+    # The summary row's triggers cannot know the last activity once its facts are gone:
+    # start it afresh, keeping only the enrolment, which a reset leaves in place.
     await tx.execute(
         "DELETE FROM course_activity WHERE user_id = ? AND course_id = ?", (user_id, course_id)
+    )
+    await tx.execute(
+        "INSERT INTO course_activity (user_id, course_id, enrolled)"
+        " SELECT user_id, course_id, 1 FROM enrolments WHERE user_id = ? AND course_id = ?",
+        (user_id, course_id),
     )
     return removed
 

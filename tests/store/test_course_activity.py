@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from learning.clock import FrozenClock
 from learning.store import answers, attempts, progress, users
 from learning.store.db import Database
+from learning.store.migrate import migrate
 from learning.store.user_admin import reset_progress
 
 
@@ -111,4 +114,106 @@ async def test_summary_follows_views_answers_attempts_and_reset(
 
     async with db.transaction() as tx:
         await reset_progress(tx, uid, "k")
-    assert await _summary(db, uid, "k") is None
+    # Nothing of the learner's activity is left; the enrolment stays.
+    assert await _summary(db, uid, "k") == {
+        "pages_seen": 0,
+        "seconds": 0,
+        "last_seen": None,
+        "last_activity": None,
+        "attempts": 0,
+        "best_score": None,
+    }
+
+
+async def _participation(db: Database, user_id: int, course: str) -> tuple[object, ...] | None:
+    row = await db.fetchone(
+        "SELECT enrolled, completed_at, final_score FROM course_activity"
+        " WHERE user_id = ? AND course_id = ?",
+        (user_id, course),
+    )
+    return None if row is None else tuple(row)
+
+
+async def test_summary_follows_enrolment_completion_and_reset(
+    db: Database, clock: FrozenClock
+) -> None:
+    async with db.transaction() as tx:
+        uid = await users.insert_user(
+            tx, email="b@example.org", name="B", role="learner", now=clock()
+        )
+        await progress.enrol(tx, uid, "k", clock())
+    assert await _participation(db, uid, "k") == (1, None, None)
+
+    async with db.transaction() as tx:
+        attempt = await attempts.create_attempt(
+            tx, user_id=uid, course_id="k", content_hash="h", questions=[], shuffle={}, now=clock()
+        )
+        await attempts.submit_attempt(tx, attempt, score=80.0, passed=True, answers=[], now=clock())
+        code = await attempts.complete(
+            tx,
+            user_id=uid,
+            course_id="k",
+            content_hash="h",
+            attempt_id=attempt,
+            score=80.0,
+            page_hashes={},
+            learner_name="B",
+            course_title="K",
+            duration=60,
+            topics=[],
+            now=clock(),
+        )
+    assert code is not None
+    enrolled, completed_at, score = await _participation(db, uid, "k") or (None, None, None)
+    assert (enrolled, score) == (1, 80.0) and completed_at is not None
+
+    # A reset removes the completion but keeps the learner enrolled and in the report.
+    async with db.transaction() as tx:
+        await reset_progress(tx, uid, "k")
+    assert await _participation(db, uid, "k") == (1, None, None)
+
+    async with db.transaction() as tx:
+        await tx.execute("DELETE FROM enrolments WHERE user_id = ?", (uid,))
+    assert await _participation(db, uid, "k") == (0, None, None)
+
+
+async def test_migration_fills_enrolment_and_completion_of_existing_rows(
+    tmp_path: Path,
+) -> None:
+    async with Database(tmp_path / "old.sqlite3", readers=1) as database:
+        await migrate(database)
+        # Back to the schema before 0035: the summary without participation columns.
+        await database.writer.executescript(
+            "DROP TRIGGER enrolments_insert_activity; DROP TRIGGER completions_insert_activity;"
+            "DROP INDEX course_activity_report;"
+            "ALTER TABLE course_activity DROP COLUMN enrolled;"
+            "ALTER TABLE course_activity DROP COLUMN completed_at;"
+            "ALTER TABLE course_activity DROP COLUMN final_score;"
+            "CREATE INDEX course_activity_course ON course_activity(course_id, user_id);"
+            "DELETE FROM schema_migrations WHERE name = '0035_report_participants.sql';"
+            "DROP TRIGGER enrolments_delete_activity; DROP TRIGGER completions_update_activity;"
+            "DROP TRIGGER completions_delete_activity;"
+        )
+        async with database.transaction() as tx:
+            enrolled_only = await users.insert_user(
+                tx, email="e@example.org", name="E", role="learner", now=FrozenClock()()
+            )
+            finished = await users.insert_user(
+                tx, email="f@example.org", name="F", role="learner", now=FrozenClock()()
+            )
+            await tx.execute(
+                "INSERT INTO enrolments (user_id, course_id, enrolled_at) VALUES (?, 'k', '')",
+                (enrolled_only,),
+            )
+            await tx.execute(
+                "INSERT INTO completions (user_id, course_id, completed_at, content_hash, score)"
+                " VALUES (?, 'k', '2026-05-01 10:00:00', 'h', 75.0)",
+                (finished,),
+            )
+        assert await migrate(database) == ["0035_report_participants.sql"]
+        assert await _participation(database, enrolled_only, "k") == (1, None, None)
+        assert await _participation(database, finished, "k") == (
+            0,
+            "2026-05-01 10:00:00",
+            75.0,
+        )
