@@ -19,7 +19,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -80,19 +79,20 @@ def compile_time() -> tuple[float, float]:
     return cold, warm
 
 
-def _timed(count: int, call: Callable[[], int]) -> tuple[list[float], list[int]]:
-    times, statuses = [], []
-    for _ in range(count):
-        t0 = time.perf_counter()
-        statuses.append(call())
-        times.append(time.perf_counter() - t0)
-    return times, statuses
-
-
 def measure_reports(
-    server: Server, admin: BenchSession, course_ids: list[str], repeat: int
+    server: Server,
+    admin: BenchSession,
+    course_ids: list[str],
+    repeat: int,
+    learner_view: tuple[str, str] | None = None,
 ) -> dict[str, object]:
-    """R: the course report page and the per-learner table, one request at a time."""
+    """R: the course report page and the per-learner table, one request at a time.
+
+    Figures are cached until the next commit, so repeated requests are cache hits. With
+    `learner_view` (a learner's cookie and a lesson path), a page view is committed
+    before each of a second series of requests: every one of those is a cache miss,
+    as when learners are busy while an admin reads the report.
+    """
     with httpx.Client(base_url=server.base, timeout=120, headers={"cookie": admin.cookie}) as c:
         probe = c.get(f"/admin/reports/{course_ids[0]}")
         if probe.status_code == 404:
@@ -102,19 +102,30 @@ def measure_reports(
             "table": "/admin/reports/{c}?sort=progress&dir=desc",
         }
         result: dict[str, object] = {"available": True}
+
+        def touch() -> None:
+            if learner_view is not None:
+                cookie, path = learner_view
+                c.get(path, headers={"cookie": cookie}).raise_for_status()
+
         for label, template in pages.items():
-            times: list[float] = []
-            statuses: list[int] = []
-            for course_id in course_ids:
-                url = template.format(c=course_id)
-                t, s = _timed(repeat, lambda url=url: c.get(url).status_code)  # type: ignore[misc]
-                times += t
-                statuses += s
-            result[label] = {
-                "median_ms": statistics.median(times) * 1000,
-                "max_ms": max(times) * 1000,
-                "errors": sum(1 for s in statuses if s != 200),
-            }
+            series: dict[str, tuple[list[float], list[int]]] = {"": ([], [])}
+            if learner_view is not None:
+                series["uncached"] = ([], [])
+            for suffix, (times, statuses) in series.items():
+                for course_id in course_ids:
+                    url = template.format(c=course_id)
+                    for _ in range(repeat):
+                        if suffix:
+                            touch()
+                        t0 = time.perf_counter()
+                        statuses.append(c.get(url).status_code)
+                        times.append(time.perf_counter() - t0)
+                result[label + (f"_{suffix}" if suffix else "")] = {
+                    "median_ms": statistics.median(times) * 1000,
+                    "max_ms": max(times) * 1000,
+                    "errors": sum(1 for s in statuses if s != 200),
+                }
         return result
 
 
@@ -261,7 +272,13 @@ def run_main(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
         figures["peak_rss_load_mb"] = server.peak_rss_mb()
 
         course_ids = [c.id for c in courses]
-        figures["R"] = measure_reports(server, admin, course_ids, repeat=3 if args.quick else 5)
+        figures["R"] = measure_reports(
+            server,
+            admin,
+            course_ids,
+            repeat=3 if args.quick else 5,
+            learner_view=(sessions[0].cookie, f"/courses/{targets[0][0]}/pages/{targets[0][1]}"),
+        )
         figures["E"] = measure_exports(server, admin, course_ids[0])
         figures["peak_rss_mb"] = server.peak_rss_mb()
     finally:
@@ -332,9 +349,11 @@ def report(figures: dict[str, object]) -> str:
         row("Q/S by CPU", load["S"]["cpu_ms"] / max(load["Q"]["cpu_ms"], 1e-9), "", None, ".3f")
     r_fig = figures.get("R")
     if isinstance(r_fig, dict) and r_fig.get("available"):
-        for label in ("report", "table"):
-            ms = r_fig[label]["median_ms"]
-            row(f"R {label} ms (median)", ms, "<= 150", ms <= TARGETS["R ms"], ".0f")
+        for label in ("report", "table", "report_uncached", "table_uncached"):
+            if label in r_fig:
+                ms = r_fig[label]["median_ms"]
+                ok = ms <= TARGETS["R ms"] and r_fig[label]["errors"] == 0
+                row(f"R {label} ms (median)", ms, "<= 150", ok, ".0f")
     elif isinstance(r_fig, dict):
         lines.append(f"{'R':<28}{'n/a':>14}  {'<= 150':>10}  n/a ({r_fig.get('note')})")
     e_fig = figures.get("E")
