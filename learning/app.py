@@ -50,7 +50,7 @@ from learning.web.report_cache import ResultCache
 from learning.web.security_headers import SecurityHeadersMiddleware
 from learning.web.services import Services
 from learning.web.session_middleware import SessionMiddleware
-from learning.web.templating import build_environment
+from learning.web.templating import build_environment, question_cache
 
 log = logging.getLogger("learning")
 
@@ -149,7 +149,9 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
         catalog=Catalog(settings.courses),
         clock=clock,
         # --reload is for editing, templates included: render those pages in full.
-        lesson_shells=None if settings.reload else LessonShells(templates),
+        lesson_shells=None
+        if settings.reload
+        else LessonShells(templates, question_cache(templates)),
     )
 
     @asynccontextmanager

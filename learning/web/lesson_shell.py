@@ -26,12 +26,15 @@ from jinja2 import Environment, Template
 from markupsafe import Markup, escape
 
 from learning.content.model import Course, Lesson, Page, Question
+from learning.web.question_cache import QuestionCache
 
 _MARK = "\x00"
 _NAME = "name"
 _TOKEN = "token"  # noqa: S105 - the name of a hole, not a secret
 _TOC_ITEM = "toc:"
 _QUESTION = "q:"
+# Free text and paths: rendered per request, not from the question cache.
+_NOT_CACHED = ("reflection", "scenario")
 # Both courses hold about 70 pages; two locales; a long --reload session adds versions.
 _MAX_ENTRIES = 2000
 
@@ -69,10 +72,9 @@ def page_path(course: Course, page: Page) -> str:
 
 
 class LessonShells:
-    def __init__(self, env: Environment) -> None:
+    def __init__(self, env: Environment, questions: QuestionCache) -> None:
         self._env = env
-        # The environment's question cache (web/templating.py), shared with full renders.
-        self._blank: Callable[..., Markup] = env.globals["blank_question"]  # type: ignore[assignment]
+        self._questions = questions
         self._shells: dict[tuple[str, str, str, str], _Shell] = {}
 
     def render(
@@ -109,12 +111,18 @@ class LessonShells:
                 out[i] = str(escape(user_name))
             else:
                 question = questions[hole[len(_QUESTION) :]]
-                if question.id in results or question.id in notes or question.id in runs:
+                if question.id in results and question.type not in _NOT_CACHED:
+                    out[i] = str(
+                        self._questions.answered(
+                            course, page, question, locale, token, results[question.id]
+                        )
+                    )
+                elif question.id in results or question.id in notes or question.id in runs:
                     out[i] = str(
                         self._macro()(question, course, page, results, notes, runs, False, token)
                     )
                 else:
-                    out[i] = str(self._blank(course, page, question, locale, token))
+                    out[i] = str(self._questions.blank(course, page, question, locale, token))
         return "".join(out)
 
     def _macro(self) -> Callable[..., Markup]:

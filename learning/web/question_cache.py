@@ -1,11 +1,18 @@
-"""Pre-rendered HTML of unanswered questions.
+"""Pre-rendered HTML of knowledge checks.
 
 Most page views show questions the learner has not answered yet; their markup is the
 same for everyone but the CSRF token. Rendering the question macros is the largest
 part of a lesson request, so it is done once per (content version, question, locale).
+
+An answered check shows the learner's answer, its grade and the number of tries: the
+same markup for everyone who gave that answer as often. Learners give few distinct
+answers (a handful of options), so those renders are kept too, keyed by the answer.
 """
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -21,6 +28,14 @@ class QuestionCache:
     def __init__(self, env: Environment) -> None:
         self._env = env
         self._html: dict[tuple[str, str, str, str], str] = {}
+        self._answered: dict[tuple[str, str, str, str, str, int], str] = {}
+
+    def _render(
+        self, question: Question, course: Course, page: Page, results: dict[str, Any]
+    ) -> str:
+        module = self._env.get_template("_question.html").module
+        macro = getattr(module, "knowledge_check")  # noqa: B009 - macros are dynamic attributes
+        return str(macro(question, course, page, results, {}, {}, False, _TOKEN))
 
     def blank(
         self, course: Course, page: Page, question: Question, locale: str, token: str
@@ -28,11 +43,34 @@ class QuestionCache:
         key = (course.content_hash, page.id, question.id, locale)
         html = self._html.get(key)
         if html is None:
-            module = self._env.get_template("_question.html").module
-            macro = getattr(module, "knowledge_check")  # noqa: B009 - macros are dynamic attributes
-            html = str(macro(question, course, page, {}, {}, {}, False, _TOKEN))
+            html = self._render(question, course, page, {})
             if len(self._html) >= _MAX_ENTRIES:
                 self._html.clear()
             self._html[key] = html
         # The token is hex from an HMAC: nothing in it needs escaping.
+        return Markup(html.replace(_TOKEN, token))  # noqa: S704 - cached markup is our own template's output
+
+    def answered(
+        self,
+        course: Course,
+        page: Page,
+        question: Question,
+        locale: str,
+        token: str,
+        result: dict[str, Any],
+    ) -> Markup:
+        """A graded check with the learner's last answer; `result` as page_state gives it.
+
+        The grade is a function of question and answer, so the answer and the number of
+        tries identify the markup. Reflections and scenarios hold free text and paths:
+        they are not cached here.
+        """
+        answer = json.dumps(result["response"], sort_keys=True, ensure_ascii=False)
+        key = (course.content_hash, page.id, question.id, locale, answer, int(result["count"]))
+        html = self._answered.get(key)
+        if html is None:
+            html = self._render(question, course, page, {question.id: result})
+            if len(self._answered) >= _MAX_ENTRIES:
+                self._answered.clear()
+            self._answered[key] = html
         return Markup(html.replace(_TOKEN, token))  # noqa: S704 - cached markup is our own template's output

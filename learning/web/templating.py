@@ -60,8 +60,17 @@ def build_environment(settings: Settings, translator: Translator) -> Environment
     env.filters["t"] = translator.gettext
     env.tests["question"] = lambda value: isinstance(value, Question)
     env.globals["settings"] = settings
-    env.globals["blank_question"] = QuestionCache(env).blank
+    env.globals["blank_question"] = question_cache(env).blank
     return env
+
+
+def question_cache(env: Environment) -> QuestionCache:
+    """The environment's one question cache, shared by full renders and lesson shells."""
+    cache = env.globals.get("_question_cache")
+    if not isinstance(cache, QuestionCache):
+        cache = QuestionCache(env)
+        env.globals["_question_cache"] = cache
+    return cache
 
 
 def render(

@@ -129,3 +129,42 @@ async def test_page_with_a_flash_message_shows_it(
     # Shown once: the next request renders the page without it.
     again = soup(await client.get(f"/courses/{COURSE}/pages/stufen"))
     assert again.find(class_="flash-list") is None
+
+
+async def test_answered_checks_show_each_learners_own_answer_and_tries(
+    app: Starlette, client: httpx.AsyncClient, login_as: LoginAs
+) -> None:
+    url = f"/courses/{COURSE}/pages/eisberg-fragen"
+    await login_as("learner")
+    await enrol(client)
+    await answer(client, "eisberg-fragen", "eisberg-1", {"eisberg-1": "1"})
+
+    async with new_client(app) as other:
+        await login_as_other(app, other)
+        await enrol(other)
+        for choice in ("1", "2"):
+            page = await other.get(url)
+            await other.post(
+                f"{url}/answer/eisberg-1",
+                data={"eisberg-1": choice, "csrf_token": csrf_from(page)},
+            )
+        second = soup(await other.get(url))
+
+    first = soup(await client.get(url))
+    assert first.find(id="result-eisberg-1").get_text(strip=True) == "Noch nicht richtig"
+    assert first.find("input", attrs={"name": "eisberg-1", "value": "1"}).has_attr("checked")
+    assert second.find(id="result-eisberg-1").get_text(strip=True) == "Richtig"
+    assert second.find("input", attrs={"name": "eisberg-1", "value": "2"}).has_attr("checked")
+    assert not second.find("input", attrs={"name": "eisberg-1", "value": "1"}).has_attr("checked")
+    # The same answer after a different number of tries is not the same markup.
+    await answer(client, "eisberg-fragen", "eisberg-1", {"eisberg-1": "2"})
+    again = await client.get(url)
+    assert soup(again).find(id="result-eisberg-1").get_text(strip=True) == "Richtig"
+    services: Services = app.state.services
+    shells = services.lesson_shells
+    services.lesson_shells = None
+    try:
+        full = await client.get(url)
+    finally:
+        services.lesson_shells = shells
+    assert again.text == full.text
