@@ -24,7 +24,7 @@ from learning.content.watch import watch_courses
 from learning.i18n import Translator
 from learning.passwords import PasswordHasher
 from learning.signing import Signer
-from learning.store import answers, progress, users
+from learning.store import answers, progress, sessions, users
 from learning.store.content_ids import stored_ids
 from learning.store.db import Database
 from learning.store.group_commit import GroupCommit
@@ -146,6 +146,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
         templates=templates,
         page_views=GroupCommit(db, progress.record_page_views),
         answers=GroupCommit(db, answers.add_answers),
+        session_touches=GroupCommit(db, sessions.touch_sessions),
         catalog=Catalog(settings.courses),
         clock=clock,
         # --reload is for editing, templates included: render those pages in full.

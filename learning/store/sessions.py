@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -74,11 +75,18 @@ async def load_session(
     )
 
 
-async def touch_session(db: Database, id_hash: str, now: datetime) -> None:
-    async with db.transaction() as tx:
-        await tx.execute(
-            "UPDATE sessions SET last_seen = ? WHERE id_hash = ?", (to_db(now), id_hash)
-        )
+@dataclass(frozen=True, slots=True)
+class SessionTouch:
+    id_hash: str
+    now: datetime
+
+
+async def touch_sessions(tx: Transaction, touches: Sequence[SessionTouch]) -> None:
+    """Record activity for the idle timeout; one statement for many sessions."""
+    await tx.executemany(
+        "UPDATE sessions SET last_seen = ? WHERE id_hash = ?",
+        [(to_db(t.now), t.id_hash) for t in touches],
+    )
 
 
 async def delete_session(db: Database, id_hash: str) -> None:

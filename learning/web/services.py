@@ -14,6 +14,7 @@ from learning.store.answers import NewAnswer
 from learning.store.db import Database
 from learning.store.group_commit import GroupCommit
 from learning.store.progress import PageViewWrite
+from learning.store.sessions import SessionTouch
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -32,6 +33,7 @@ class Services:
     templates: Environment
     page_views: GroupCommit[PageViewWrite]
     answers: GroupCommit[NewAnswer]
+    session_touches: GroupCommit[SessionTouch]
     catalog: Catalog | None = None
     clock: Clock = field(default=utc_now)
     # Report figures reused until the next commit (web/report_cache.py).

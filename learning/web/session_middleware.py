@@ -10,7 +10,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from learning.i18n import current_locale, negotiate
-from learning.store.sessions import load_session, touch_session
+from learning.store.sessions import SessionTouch, load_session
 from learning.web.cookies import (
     BROWSER_COOKIE,
     LANG_COOKIE,
@@ -55,7 +55,8 @@ class SessionMiddleware:
                     absolute=settings.absolute_timeout,
                 )
             if session is not None and now - session.last_seen >= TOUCH_INTERVAL:
-                await touch_session(services.db, session.id_hash, now)
+                # Group commit: sessions seen in the same moment share a transaction.
+                await services.session_touches.submit(SessionTouch(session.id_hash, now))
 
         browser_key = cookies.get(BROWSER_COOKIE, "")
         new_browser_key = not _BROWSER_KEY.match(browser_key)
