@@ -25,6 +25,7 @@ from learning.i18n import Translator
 from learning.passwords import PasswordHasher
 from learning.signing import Signer
 from learning.store import answers, progress, sessions, users
+from learning.store.checkpoints import BackgroundCheckpoints
 from learning.store.content_ids import stored_ids
 from learning.store.db import Database
 from learning.store.group_commit import GroupCommit
@@ -160,9 +161,11 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
         # Held while serving, so `learning restore` can tell the database is live.
         lock = ServerLock(settings.database)
         lock.acquire()
+        checkpoints = BackgroundCheckpoints(services.db)
         try:
             await services.db.open()
             await migrate(services.db)
+            await checkpoints.start()
             await load_courses(services)
             # What start-up built (compiled courses, templates, modules) lives as long
             # as the process. Frozen, the collector's full passes no longer walk it: one
@@ -195,6 +198,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
             # Callers wait for their group commit, so this only drains what is queued.
             await services.page_views.close()
             await services.answers.close()
+            await services.session_touches.close()
+            await checkpoints.stop()
             await services.db.close()
             services.hasher.close()
             lock.release()

@@ -31,7 +31,7 @@ class NotFound(Exception):
     """A row that the caller asked for by key does not exist (or is not theirs)."""
 
 
-async def _connect(path: Path, *, readonly: bool) -> aiosqlite.Connection:
+async def connect(path: Path, *, readonly: bool) -> aiosqlite.Connection:
     # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction
     # covers exactly the statements we say it does.
     conn = await aiosqlite.connect(path, isolation_level=None, cached_statements=CACHED_STATEMENTS)
@@ -90,9 +90,9 @@ class Database:
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await _connect(self.path, readonly=False)
+        self._writer = await connect(self.path, readonly=False)
         for _ in range(self._reader_count):
-            conn = await _connect(self.path, readonly=True)
+            conn = await connect(self.path, readonly=True)
             self._readers.append(conn)
             self._pool.put_nowait(conn)
 
