@@ -25,6 +25,7 @@ class SecurityHeadersMiddleware:
         self.extra = list(STATIC_HEADERS)
         if https:
             self.extra.append((b"strict-transport-security", b"max-age=31536000"))
+        self.names = frozenset(name for name, _ in self.extra)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -34,14 +35,10 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [
-                    (k, v)
-                    for k, v in message.get("headers", [])
-                    if k.lower() not in {h for h, _ in self.extra}
-                ]
+                ours = self.names
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in ours]
                 headers.extend(self.extra)
-                names = {k.lower() for k, _ in headers}
-                if not is_static and b"cache-control" not in names:
+                if not is_static and all(k.lower() != b"cache-control" for k, _ in headers):
                     # Pages may show personal data: never let a shared cache keep them.
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
