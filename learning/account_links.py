@@ -23,6 +23,8 @@ async def issue_link(
     """A signed single-use link, recorded in invitations; returns the full URL."""
     token = signer.make_link_token(purpose, uid=user_id)
     nonce = signer.read_link_token(token, purpose).nonce
+    # A reset link sent to the wrong address, then sent again, must stop working.
+    await user_admin.supersede_invitations(tx, user_id, purpose, now)
     await user_admin.create_invitation(
         tx,
         nonce=nonce,

@@ -165,6 +165,17 @@ async def create_invitation(
     )
 
 
+async def supersede_invitations(tx: Transaction, user_id: int, purpose: str, now: datetime) -> int:
+    """Close the open links of this purpose: only the newest one handed out works."""
+    cur = await tx.execute(
+        "UPDATE invitations SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL",
+        (to_db(now), user_id, purpose),
+    )
+    count = cur.rowcount
+    await cur.close()
+    return count
+
+
 def _invitation(row: sqlite3.Row) -> Invitation:
     return Invitation(
         id=row["id"],

@@ -220,6 +220,29 @@ async def test_password_reset_link_ends_all_sessions(
     assert "user.password_reset" in await actions(services)
 
 
+async def test_new_reset_link_cancels_the_older_one(
+    app: Starlette, client: httpx.AsyncClient, login_as: LoginAs, create_user: CreateUser
+) -> None:
+    target = await create_user("learner")
+    await login_as("admin")
+    paths = []
+    for _ in range(2):
+        token = await csrf_for(client, f"/admin/users/{target.id}")
+        response = await client.post(
+            f"/admin/users/{target.id}/reset-link", data={"csrf_token": token}
+        )
+        paths.append(httpx.URL(soup(response).find("input", id="link")["value"]).path)
+    async with new_client(app, "10.3.3.5") as visitor:
+        older = await visitor.get(paths[0])
+        assert older.status_code in (403, 410)
+        assert soup(older).find("form", attrs={"method": "post"}) is None or (
+            soup(older).find("input", attrs={"name": "password"}) is None
+        )
+        newer = await visitor.get(paths[1])
+        assert newer.status_code == 200
+        assert soup(newer).find("input", attrs={"name": "password"}) is not None
+
+
 async def test_enrol_user_and_group_and_reset_progress(
     client: httpx.AsyncClient, login_as: LoginAs, create_user: CreateUser, services: Services
 ) -> None:
