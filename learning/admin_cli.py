@@ -151,6 +151,7 @@ async def _iterate(rows: list[Row]) -> AsyncIterator[Row]:
 def cmd_purge(args: argparse.Namespace) -> int:
     from learning.store import audit, privacy
     from learning.store.db import Database
+    from learning.store.housekeeping import remove_stale
     from learning.store.migrate import migrate
 
     settings = _settings(args)
@@ -162,6 +163,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
             await migrate(db)
             async with db.transaction() as tx:
                 removed = await privacy.purge(tx, cutoff)
+                removed |= await remove_stale(
+                    tx, now, idle=settings.idle_timeout, absolute=settings.absolute_timeout
+                )
                 await audit.record(
                     tx,
                     now=now,

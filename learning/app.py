@@ -29,6 +29,7 @@ from learning.store.checkpoints import BackgroundCheckpoints
 from learning.store.content_ids import stored_ids
 from learning.store.db import Database
 from learning.store.group_commit import GroupCommit
+from learning.store.housekeeping import remove_stale
 from learning.store.lockfile import ServerLock
 from learning.store.migrate import migrate
 from learning.web import (
@@ -120,6 +121,23 @@ async def load_courses(services: Services) -> None:
             )
 
 
+async def housekeeping(services: Services, *, every: float = 3600.0) -> None:
+    """Remove ended sessions and old login attempts now and then every hour."""
+    settings = services.settings
+    while True:
+        try:
+            async with services.db.transaction() as tx:
+                await remove_stale(
+                    tx,
+                    services.clock(),
+                    idle=settings.idle_timeout,
+                    absolute=settings.absolute_timeout,
+                )
+        except Exception:
+            log.exception("Aufräumen abgelaufener Sitzungen fehlgeschlagen")
+        await asyncio.sleep(every)
+
+
 def report_reload(folder: str, result: CompileResult) -> None:
     if result.ok:
         log.info("Kurs %s neu übersetzt.", folder)
@@ -186,9 +204,13 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
                     f"  {setup_link(services)}\n",
                     flush=True,
                 )
+            cleaner = asyncio.create_task(housekeeping(services))
             try:
                 yield
             finally:
+                cleaner.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await cleaner
                 if watcher is not None:
                     stop_watching.set()
                     watcher.cancel()

@@ -1,0 +1,38 @@
+"""Ended sessions and old login attempts are removed; live ones stay."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from learning.clock import FrozenClock, to_db
+from learning.store import users
+from learning.store.db import Database
+from learning.store.housekeeping import remove_stale
+from learning.store.login_attempts import record_attempt
+from learning.store.sessions import create_session
+
+
+async def test_removes_expired_sessions_and_day_old_attempts(
+    db: Database, clock: FrozenClock
+) -> None:
+    now = clock()
+    async with db.transaction() as tx:
+        uid = await users.insert_user(tx, email="a@example.org", name="A", role="learner", now=now)
+        live = await create_session(tx, uid, now - timedelta(minutes=5))
+        await create_session(tx, uid, now - timedelta(hours=2))  # idle for two hours
+    for ago in (timedelta(days=2), timedelta(minutes=3)):
+        await record_attempt(db, "a@example.org", "10.0.0.1", now - ago, success=False)
+    # Active all along but opened 13 hours ago: past the 12-hour absolute limit.
+    async with db.transaction() as tx:
+        old = await create_session(tx, uid, now - timedelta(hours=13))
+        await tx.execute(
+            "UPDATE sessions SET last_seen = ? WHERE created_at = ?",
+            (to_db(now), to_db(now - timedelta(hours=13))),
+        )
+    assert old != live
+    async with db.transaction() as tx:
+        removed = await remove_stale(tx, now, idle=30 * 60, absolute=12 * 60 * 60)
+    assert removed == {"sessions": 2, "login_attempts": 1}
+    rows = await db.fetchall("SELECT created_at FROM sessions")
+    assert [r[0] for r in rows] == [to_db(now - timedelta(minutes=5))]
+    assert await db.scalar("SELECT count(*) FROM login_attempts") == 1
