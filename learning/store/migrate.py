@@ -46,14 +46,20 @@ async def applied_migrations(db: Database) -> set[str]:
         return {row[0] for row in await cur.fetchall()}
 
 
-async def migrate(db: Database) -> list[str]:
-    """Apply what is missing; return the names applied. Running it twice is a no-op."""
+async def migrate(db: Database, *, until: int | None = None) -> list[str]:
+    """Apply what is missing; return the names applied. Running it twice is a no-op.
+
+    `until` stops after that number: tests build an old schema with it, fill it the
+    old way and then check what the later migrations make of the rows.
+    """
     done = await applied_migrations(db)
     applied: list[str] = []
     conn = db.writer
     for migration in available_migrations():
         if migration.name in done:
             continue
+        if until is not None and migration.number > until:
+            break
         # executescript runs in autocommit mode here (isolation_level=None), so the
         # explicit BEGIN/COMMIT make the migration and its record one transaction.
         script = (
