@@ -35,6 +35,14 @@ async def test_pragmas(db: Database) -> None:
     assert await db.scalar("PRAGMA synchronous") == 1  # NORMAL
 
 
+async def test_migrating_leaves_the_writer_with_temp_store_in_memory(tmp_path: Path) -> None:
+    async with Database(tmp_path / "fresh.sqlite3", readers=1) as database:
+        await migrate(database)  # spools its statement journals to disk meanwhile
+        async with database.writer.execute("PRAGMA temp_store") as cur:
+            row = await cur.fetchone()
+        assert row is not None and row[0] == 2  # MEMORY, as db.PRAGMAS set it
+
+
 async def test_transaction_rolls_back_on_error(db: Database) -> None:
     try:
         async with db.transaction() as tx:
