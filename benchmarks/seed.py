@@ -7,6 +7,7 @@ executemany, one transaction per batch, so 10,000 learners take seconds, not hou
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import random
 import sqlite3
@@ -30,9 +31,6 @@ PASSWORD = "Benchmark-Passwort-2024"  # noqa: S105 - throw-away benchmark accoun
 ADMIN_EMAIL = "admin@bench.example"
 GROUPS = 20
 BATCH = 20_000
-# Past this many learners only the newest attempt of a learner carries the full
-# question snapshot (about 24 kB): 100k learners would otherwise write 24 GB.
-FULL_SNAPSHOT_LIMIT = 20_000
 
 
 @dataclass
@@ -97,18 +95,24 @@ def _progress_share(rng: random.Random) -> float:
     return 1.0
 
 
-def _answer_for(question: Any, rng: random.Random) -> tuple[dict[str, Any], bool | None]:
+@functools.cache
+def _response(key: str, values: tuple[int, ...] | None = None) -> str:
+    """A stored response's JSON; there are few distinct ones, so each is encoded once."""
+    return json.dumps({key: "Antwort" if values is None else list(values)})
+
+
+def _answer_for(question: Any, rng: random.Random) -> tuple[str, bool | None]:
     options = len(question.options) or 2
     if question.type in ("single", "truefalse"):
         choice = rng.randrange(1, options + 1)
         correct = question.options[choice - 1].correct if question.options else None
-        return {"selected": [choice]}, bool(correct)
+        return _response("selected", (choice,)), bool(correct)
     if question.type == "multiple":
         chosen = sorted(rng.sample(range(1, options + 1), k=max(1, options // 2)))
-        return {"selected": chosen}, rng.random() < 0.6
+        return _response("selected", tuple(chosen)), rng.random() < 0.6
     if question.type in ("text", "reflection"):
-        return {"text": "Antwort"}, rng.random() < 0.7
-    return {"fields": list(range(1, options + 1))}, rng.random() < 0.5
+        return _response("text"), rng.random() < 0.7
+    return _response("fields", tuple(range(1, options + 1))), rng.random() < 0.5
 
 
 def seed(path: Path, courses_dir: Path, learners: int, *, rng_seed: int = 7) -> SeedStats:
@@ -167,7 +171,7 @@ def seed(path: Path, courses_dir: Path, learners: int, *, rng_seed: int = 7) -> 
         ((uid, c.id, created) for uid in stats.learner_ids for c in courses),
     )
     for course in courses:
-        _seed_course(out, course, stats, rng, now, learners > FULL_SNAPSHOT_LIMIT)
+        _seed_course(out, course, stats, rng, now)
     with conn:
         conn.execute("ANALYZE")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -176,39 +180,84 @@ def seed(path: Path, courses_dir: Path, learners: int, *, rng_seed: int = 7) -> 
     return stats
 
 
+# The fact tables the per-learner loop fills, in the order their batches are written.
+_INSERTS = {
+    "page_views": "INSERT INTO page_views (user_id, course_id, page_id, first_seen, last_seen,"
+    " seconds, views) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "answers": "INSERT INTO answers (user_id, course_id, question_id, content_hash, response,"
+    " correct, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "test_attempts": "INSERT INTO test_attempts (id, user_id, course_id, content_hash,"
+    " snapshot_id, shuffle, started_at, submitted_at, score, passed)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "test_answers": "INSERT INTO test_answers (attempt_id, question_id, response, correct)"
+    " VALUES (?, ?, ?, ?)",
+    "completions": "INSERT INTO completions (user_id, course_id, completed_at, content_hash,"
+    " attempt_id, score, page_hashes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "certificates": "INSERT INTO certificates (code, user_id, course_id, learner_name,"
+    " course_title, duration, topics, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+}
+
+
+class _Pending:
+    """Rows of every fact table, written together whenever one table has a batch.
+
+    Writing as the learners are generated keeps memory flat: holding a whole course's
+    rows took about 0.5 GB at 10k learners, which would be 5 GB at 100k.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _INSERTS}
+        self.written = dict.fromkeys(_INSERTS, 0)
+
+    def add(self, table: str, row: tuple[Any, ...]) -> None:
+        self.rows[table].append(row)
+
+    def flush(self, *, full_only: bool = True) -> None:
+        if full_only and max(len(rows) for rows in self.rows.values()) < BATCH:
+            return
+        with self.conn:
+            for table, rows in self.rows.items():
+                if rows:
+                    self.conn.executemany(_INSERTS[table], rows)
+                    self.written[table] += len(rows)
+                    rows.clear()
+
+
 def _seed_course(
     out: _Writer,
     course: Course,
     stats: SeedStats,
     rng: random.Random,
     now: datetime,
-    slim_snapshots: bool,
 ) -> None:
     pages = course.content_pages
     test_questions = [q for p in course.test.pages for q in p.questions] if course.test else []
-    full_snapshot, shuffle = snapshot(course, random.Random(1))
-    questions_json = json.dumps(full_snapshot, ensure_ascii=False)
+    # One content version per course, so one stored snapshot that every attempt shares,
+    # as the app stores it (store/attempts.snapshot_id_in).
+    questions, shuffle = snapshot(course, random.Random(1))
+    with out.conn:
+        snapshot_id = out.conn.execute(
+            "INSERT INTO test_snapshots (course_id, content_hash, questions) VALUES (?, ?, ?)",
+            (course.id, course.content_hash, json.dumps(questions, ensure_ascii=False)),
+        ).lastrowid
     shuffle_json = json.dumps(shuffle)
     page_hashes = json.dumps({p.id: p.source_hash for p in pages})
     topics = json.dumps([lesson.title for lesson in course.lessons if lesson.kind == "lesson"])
-
-    views: list[tuple[Any, ...]] = []
-    answers: list[tuple[Any, ...]] = []
-    attempts: list[tuple[Any, ...]] = []
-    test_answers: list[tuple[Any, ...]] = []
-    completions: list[tuple[Any, ...]] = []
-    certificates: list[tuple[Any, ...]] = []
+    rows = _Pending(out.conn)
     attempt_id = out.conn.execute("SELECT coalesce(max(id), 0) FROM test_attempts").fetchone()[0]
 
     for uid in stats.learner_ids:
+        rows.flush()
         seen = round(_progress_share(rng) * len(pages))
         start = _stamp(rng, now)
         for index, page in enumerate(pages[:seen]):
             first = start + timedelta(minutes=3 * index)
             count = 1 + min(int(rng.expovariate(0.65)), 12)
             last = first + timedelta(hours=rng.randrange(0, 48) if count > 1 else 0)
-            views.append(
-                (uid, course.id, page.id, to_db(first), to_db(last), rng.randrange(20, 400), count)
+            rows.add(
+                "page_views",
+                (uid, course.id, page.id, to_db(first), to_db(last), rng.randrange(20, 400), count),
             )
             stats.page_views_total += count
             for question in page.questions:
@@ -216,16 +265,17 @@ def _seed_course(
                     continue
                 for _ in range(1 + int(rng.random() < 0.3)):
                     response, correct = _answer_for(question, rng)
-                    answers.append(
+                    rows.add(
+                        "answers",
                         (
                             uid,
                             course.id,
                             question.id,
                             course.content_hash,
-                            json.dumps(response),
+                            response,
                             None if question.type == "reflection" else int(bool(correct)),
                             to_db(last),
-                        )
+                        ),
                     )
         if seen < len(pages) * 0.6 or not test_questions:
             continue
@@ -239,34 +289,34 @@ def _seed_course(
             when = start + timedelta(days=1 + n)
             score = round(rng.uniform(40, 100), 1)
             passed = score >= course.pass_mark and seen == len(pages)
-            newest = n == tries - 1
-            attempts.append(
+            rows.add(
+                "test_attempts",
                 (
                     attempt_id,
                     uid,
                     course.id,
                     course.content_hash,
-                    questions_json if newest or not slim_snapshots else "[]",
+                    snapshot_id,
                     shuffle_json,
                     to_db(when - timedelta(minutes=20)),
                     to_db(when),
                     score,
                     int(passed),
-                )
+                ),
             )
             for question in test_questions:
                 response, correct = _answer_for(question, rng)
-                test_answers.append(
-                    (attempt_id, question.id, json.dumps(response), int(bool(correct)))
-                )
+                rows.add("test_answers", (attempt_id, question.id, response, int(bool(correct))))
             if passed and passed_at is None:
                 passed_at = (attempt_id, score, when)
         if passed_at is not None:
             aid, score, when = passed_at
-            completions.append(
-                (uid, course.id, to_db(when), course.content_hash, aid, score, page_hashes)
+            rows.add(
+                "completions",
+                (uid, course.id, to_db(when), course.content_hash, aid, score, page_hashes),
             )
-            certificates.append(
+            rows.add(
+                "certificates",
                 (
                     f"B{course.id[:3].upper()}{uid:08d}",
                     uid,
@@ -276,35 +326,12 @@ def _seed_course(
                     course.duration,
                     topics,
                     to_db(when),
-                )
+                ),
             )
 
-    stats.page_view_rows += out.many(
-        "INSERT INTO page_views (user_id, course_id, page_id, first_seen, last_seen, seconds,"
-        " views) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        iter(views),
-    )
-    stats.answers += out.many(
-        "INSERT INTO answers (user_id, course_id, question_id, content_hash, response, correct,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        iter(answers),
-    )
-    stats.attempts += out.many(
-        "INSERT INTO test_attempts (id, user_id, course_id, content_hash, questions, shuffle,"
-        " started_at, submitted_at, score, passed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        iter(attempts),
-    )
-    stats.test_answers += out.many(
-        "INSERT INTO test_answers (attempt_id, question_id, response, correct) VALUES (?, ?, ?, ?)",
-        iter(test_answers),
-    )
-    stats.completions += out.many(
-        "INSERT INTO completions (user_id, course_id, completed_at, content_hash, attempt_id,"
-        " score, page_hashes) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        iter(completions),
-    )
-    out.many(
-        "INSERT INTO certificates (code, user_id, course_id, learner_name, course_title,"
-        " duration, topics, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        iter(certificates),
-    )
+    rows.flush(full_only=False)
+    stats.page_view_rows += rows.written["page_views"]
+    stats.answers += rows.written["answers"]
+    stats.attempts += rows.written["test_attempts"]
+    stats.test_answers += rows.written["test_answers"]
+    stats.completions += rows.written["completions"]

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from learning.store import attempts
 from learning.store.db import Database
 
 
@@ -229,12 +230,14 @@ async def attempt(
     course: str = "kurs-a",
 ) -> int:
     async with db.transaction() as tx:
+        snapshot_id = await attempts.snapshot_id_in(tx, course, "h", [])
         attempt_id = await tx.insert(
-            "INSERT INTO test_attempts (user_id, course_id, content_hash, questions, shuffle,"
-            " started_at, submitted_at, score, passed) VALUES (?, ?, 'h', '[]', '[]', ?, ?, ?, ?)",
+            "INSERT INTO test_attempts (user_id, course_id, content_hash, snapshot_id, shuffle,"
+            " started_at, submitted_at, score, passed) VALUES (?, ?, 'h', ?, '[]', ?, ?, ?, ?)",
             (
                 user_id,
                 course,
+                snapshot_id,
                 at,
                 at if submitted else None,
                 score if submitted else None,

@@ -61,18 +61,45 @@ class Certificate:
     issued_at: str
 
 
-def _attempt(row: Any) -> Attempt:
+def _attempt(row: Any, questions: list[dict[str, Any]] | None = None) -> Attempt:
     return Attempt(
         id=row["id"],
         user_id=row["user_id"],
         course_id=row["course_id"],
         content_hash=row["content_hash"],
-        questions=json.loads(row["questions"]),
+        questions=json.loads(row["questions"]) if questions is None else questions,
         shuffle=json.loads(row["shuffle"]),
         started_at=row["started_at"],
         submitted_at=row["submitted_at"],
         score=row["score"],
         passed=None if row["passed"] is None else bool(row["passed"]),
+    )
+
+
+# An attempt row joined with the questions of its snapshot.
+_SELECT_ATTEMPT = (
+    "SELECT a.*, s.questions FROM test_attempts a JOIN test_snapshots s ON s.id = a.snapshot_id"
+)
+
+
+async def snapshot_id_in(
+    tx: Transaction, course_id: str, content_hash: str, questions: list[dict[str, Any]]
+) -> int:
+    """The id of the stored snapshot with exactly this text, inserted if there is none.
+
+    Matched on the text, not only the hash: an attempt must be graded against exactly
+    the questions it was shown, even if a release changes how a snapshot is written.
+    """
+    text = json.dumps(questions, ensure_ascii=False)
+    row = await tx.fetchone(
+        "SELECT id FROM test_snapshots WHERE course_id = ? AND content_hash = ? AND questions = ?",
+        (course_id, content_hash, text),
+    )
+    if row is not None:
+        return int(row["id"])
+    return await tx.insert(
+        "INSERT INTO test_snapshots (course_id, content_hash, questions) VALUES (?, ?, ?)",
+        (course_id, content_hash, text),
     )
 
 
@@ -86,24 +113,18 @@ async def create_attempt(
     shuffle: dict[str, list[int]],
     now: datetime,
 ) -> int:
+    snapshot_id = await snapshot_id_in(tx, course_id, content_hash, questions)
     return await tx.insert(
-        "INSERT INTO test_attempts (user_id, course_id, content_hash, questions, shuffle,"
+        "INSERT INTO test_attempts (user_id, course_id, content_hash, snapshot_id, shuffle,"
         " started_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            user_id,
-            course_id,
-            content_hash,
-            json.dumps(questions, ensure_ascii=False),
-            json.dumps(shuffle),
-            to_db(now),
-        ),
+        (user_id, course_id, content_hash, snapshot_id, json.dumps(shuffle), to_db(now)),
     )
 
 
 async def get_attempt(db: Database, attempt_id: int, *, user_id: int, course_id: str) -> Attempt:
     """The attempt, only if it is this learner's: anyone else gets NotFound, never a hint."""
     row = await db.fetchone(
-        "SELECT * FROM test_attempts WHERE id = ? AND user_id = ? AND course_id = ?",
+        f"{_SELECT_ATTEMPT} WHERE a.id = ? AND a.user_id = ? AND a.course_id = ?",
         (attempt_id, user_id, course_id),
     )
     if row is None:
@@ -129,12 +150,21 @@ async def count_attempts_in(tx: Transaction, user_id: int, course_id: str) -> in
 
 
 async def attempts(db: Database, user_id: int, course_id: str | None = None) -> list[Attempt]:
-    sql = "SELECT * FROM test_attempts WHERE user_id = ?"
+    sql = f"{_SELECT_ATTEMPT} WHERE a.user_id = ?"
     params: list[object] = [user_id]
     if course_id is not None:
-        sql += " AND course_id = ?"
+        sql += " AND a.course_id = ?"
         params.append(course_id)
-    return [_attempt(row) for row in await db.fetchall(sql + " ORDER BY id", params)]
+    # A learner's attempts mostly share one snapshot: parse each distinct one once (the
+    # attempts then share that list; nothing mutates an Attempt's questions).
+    parsed: dict[int, list[dict[str, Any]]] = {}
+    result = []
+    for row in await db.fetchall(sql + " ORDER BY a.id", params):
+        questions = parsed.get(row["snapshot_id"])
+        if questions is None:
+            questions = parsed[row["snapshot_id"]] = json.loads(row["questions"])
+        result.append(_attempt(row, questions))
+    return result
 
 
 async def submit_attempt(

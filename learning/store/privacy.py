@@ -3,6 +3,10 @@
 Deletion keeps aggregate counts right: the account row stays as an anonymous tombstone
 (role, group, enrolments, page views, test attempts and completions stay, so completion
 counts and item statistics do not change), while every personal or free-text row goes.
+
+`test_snapshots` is left alone by export, anonymisation and deletion: a snapshot holds
+only the course's test questions, shared by every attempt on that content, and no
+learner data (who answered what is in test_attempts and test_answers).
 """
 
 from __future__ import annotations
@@ -97,7 +101,9 @@ async def delete_learner(tx: Transaction, user_id: int) -> None:
 async def purge(tx: Transaction, before: datetime) -> dict[str, int]:
     """Remove page views, answers and test attempts older than `before`.
 
-    Completions stay, and so does the attempt each completion points to.
+    Completions stay, and so does the attempt each completion points to. Snapshots no
+    attempt points to any more go too (course content only; a new attempt on the same
+    content simply stores its snapshot again).
     """
     cutoff = to_db(before)
     removed: dict[str, int] = {}
@@ -118,5 +124,11 @@ async def purge(tx: Transaction, before: datetime) -> dict[str, int]:
         (cutoff,),
     )
     removed["test_attempts"] = cur.rowcount
+    await cur.close()
+    cur = await tx.execute(
+        "DELETE FROM test_snapshots WHERE NOT EXISTS"
+        " (SELECT 1 FROM test_attempts a WHERE a.snapshot_id = test_snapshots.id)"
+    )
+    removed["test_snapshots"] = cur.rowcount
     await cur.close()
     return removed

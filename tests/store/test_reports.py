@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from learning import reporting
 from learning.store import privacy, reports
 from learning.store.db import Database
-from tests.admin_support import make_course, seed_known
+from tests.admin_support import attempt, make_course, seed_known
 
 PAGES = [p.id for p in make_course().content_pages]
 
@@ -162,10 +162,29 @@ async def test_purge_keeps_completions_and_their_attempts(db: Database) -> None:
         "SELECT count(*) FROM test_attempts WHERE user_id = ?", (known.ids["n1"],)
     )
     assert n1_attempts == 1
+    # The kept attempts still point to their snapshot, so it stays.
+    assert removed["test_snapshots"] == 0
+    assert await db.scalar("SELECT count(*) FROM test_snapshots") == 1
+
+
+async def test_purge_removes_snapshots_no_attempt_points_to(db: Database) -> None:
+    known = await seed_known(db)
+    await attempt(db, known.ids["n4"], 30.0, at="2026-01-01 08:00:00", course="kurs-b")
+    async with db.transaction() as tx:
+        removed = await privacy.purge(tx, datetime(2026, 1, 2, tzinfo=UTC))
+    assert removed["test_attempts"] == 1 and removed["test_snapshots"] == 1
+    assert await db.scalar("SELECT count(*) FROM test_snapshots WHERE course_id = 'kurs-b'") == 0
+    assert await db.scalar("SELECT count(*) FROM test_snapshots WHERE course_id = 'kurs-a'") == 1
 
 
 async def test_purge_leaves_recent_rows(db: Database) -> None:
     await seed_known(db)
     async with db.transaction() as tx:
         removed = await privacy.purge(tx, datetime(2026, 1, 1, tzinfo=UTC))
-    assert removed == {"page_views": 0, "answers": 0, "scenario_runs": 0, "test_attempts": 0}
+    assert removed == {
+        "page_views": 0,
+        "answers": 0,
+        "scenario_runs": 0,
+        "test_attempts": 0,
+        "test_snapshots": 0,
+    }
