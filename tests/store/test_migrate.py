@@ -61,7 +61,7 @@ def _old_snapshot(text: str) -> str:
 
 async def test_0040_moves_each_attempts_questions_into_a_shared_snapshot(tmp_path: Path) -> None:
     async with Database(tmp_path / "old.sqlite3", readers=1) as database:
-        await migrate(database, until=31)
+        await migrate(database, until=35)
         # Old-style rows: every attempt carries its own copy of the questions. The third has
         # the same hash as the first two but other JSON, and must keep its own text.
         old = [
