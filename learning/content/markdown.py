@@ -18,6 +18,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from learning.content.diagnostics import Diagnostics
+from learning.content.tuning import tune
 
 QUESTION_CONTAINERS = (
     "question",
@@ -50,6 +51,13 @@ class _MarkdownIt(MarkdownIt):
 @functools.cache
 def markdown() -> MarkdownIt:
     """The process-wide parser; building it costs more than parsing a page."""
+    md = configured()
+    tune(md)
+    return md
+
+
+def configured() -> MarkdownIt:
+    """A parser with the course format's syntax and rendering, before `tune`."""
     md = _MarkdownIt("default", {"html": False, "linkify": False, "typographer": False})
     md.use(footnote_plugin, inline=False)
     # One container rule for all block types: nine separate rules would each be
