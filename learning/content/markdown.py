@@ -18,6 +18,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from learning.content.diagnostics import Diagnostics
+from learning.content.parse_cache import ParseCache
 from learning.content.tuning import tune
 
 QUESTION_CONTAINERS = (
@@ -76,6 +77,16 @@ def _html_renderer(md: MarkdownIt) -> RendererHTML:
 
 
 def parse(text: str) -> tuple[list[Token], Env]:
+    """Tokens and environment of a whole file, yours to change: a copy from the cache."""
+    return _parse_cache()(text)
+
+
+@functools.cache
+def _parse_cache() -> ParseCache:
+    return ParseCache(_parse)
+
+
+def _parse(text: str) -> tuple[list[Token], Env]:
     env: Env = {}
     tokens = markdown().parse(text, env)
     stack: list[Token] = []

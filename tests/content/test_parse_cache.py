@@ -1,0 +1,79 @@
+"""A recompile from cached parses gives what a fresh compile gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from learning.content.catalog import Catalog
+from learning.content.markdown import parse
+from learning.content.parse_cache import ParseCache
+from tests.helpers import write_course
+
+BUNDLED = Path(__file__).parents[2] / "courses"
+
+
+def test_recompiling_the_bundled_courses_gives_the_same_model() -> None:
+    catalog = Catalog(BUNDLED)
+    catalog.load()
+    first = catalog.results
+    catalog.load()  # every file is now a cache hit
+    second = catalog.results
+    assert [r.course.id for r in first.values() if r.course] == [
+        "alles-nur-kultur",
+        "kultursensible-beratung",
+    ]
+    # Every rendered fragment, id, line and warning: a compile that stripped an
+    # option marker from a shared token would strip it again here, or fail.
+    assert second == first
+    assert all(a is not b for a, b in zip(first.values(), second.values(), strict=True))
+
+
+def test_an_edited_file_is_parsed_again(tmp_path: Path) -> None:
+    course_dir = write_course(tmp_path)
+    catalog = Catalog(tmp_path / "courses")
+    catalog.load()
+    lesson = course_dir / "01-a.md"
+    lesson.write_text(lesson.read_text().replace("Text.", "Neuer *Text*."))
+    course = catalog.reload("k").course
+    assert course is not None
+    html = course.lessons[0].pages[0].blocks[0].html  # type: ignore[union-attr]
+    assert html == "<p>Neuer <em>Text</em>.</p>\n"
+
+
+def test_changes_to_returned_tokens_do_not_reach_the_cache() -> None:
+    text = "- (x) **Ja**[^1]\n\n[^1]: Fußnote\n"
+    tokens, env = parse(text)
+    inline = next(t for t in tokens if t.type == "inline")
+    inline.content = "geändert"
+    assert inline.children is not None
+    inline.children[0].content = "geändert"
+    inline.children.clear()
+    inline.attrs["x"] = "y"
+    env["footnotes"]["list"][0]["count"] = 99
+    again, env_again = parse(text)
+    assert again == parse(text)[0]
+    fresh_inline = next(t for t in again if t.type == "inline")
+    assert fresh_inline.content == "(x) **Ja**[^1]"
+    assert [c.type for c in fresh_inline.children or []][:2] == ["text", "strong_open"]
+    assert fresh_inline.attrs == {}
+    assert env_again["footnotes"]["list"][0]["count"] == 1
+
+
+def test_the_least_recently_used_text_is_dropped() -> None:
+    parsed: list[str] = []
+
+    def fake_parse(text: str) -> tuple[list[Token], dict[str, object]]:
+        parsed.append(text)
+        return [Token("paragraph_open", "p", 1)], {}
+
+    cache = ParseCache(fake_parse, size=2)
+    cache("a")
+    cache("b")
+    cache("a")  # hit: "b" is now the oldest
+    cache("c")
+    assert len(cache) == 2
+    cache("a")
+    cache("b")
+    assert parsed == ["a", "b", "c", "b"]
