@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/compile_time.py --runs 15
     .venv/bin/python benchmarks/compile_time.py --profile    # cProfile of warm compiles
     .venv/bin/python benchmarks/compile_time.py --digest     # a hash of the compiled model
+    .venv/bin/python benchmarks/compile_time.py --loads 2 [--uncached]  # for cachegrind
 
 Each run is `run.compile_time()`, the very measurement `make bench` reports (a fresh
 process, `Catalog.load()` cold, then again warm), so the figures compare directly.
@@ -68,6 +69,23 @@ def digest() -> str:
     return " ".join(digests)
 
 
+def loads(count: int, *, uncached: bool) -> None:
+    """One compile, then `count` more, each a cache miss with `uncached`.
+
+    Wall-clock time on the shared machine swings by a third; instructions do not.
+    Run under `valgrind --tool=cachegrind --cache-sim=no` with PYTHONHASHSEED=0 for
+    0 and 2 loads and halve the difference: the instructions of one compile.
+    """
+    from learning.content import markdown
+
+    catalog = Catalog(COURSES)
+    catalog.load()
+    for _ in range(count):
+        if uncached:
+            markdown._parse_cache.cache_clear()
+        catalog.load()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="fresh processes (default 7)")
@@ -75,8 +93,12 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="compiles to profile")
     parser.add_argument("--limit", type=int, default=30, help="rows of profile output")
     parser.add_argument("--digest", action="store_true", help="hash of the compiled model")
+    parser.add_argument("--loads", type=int, help="compile 1 + LOADS times, print nothing")
+    parser.add_argument("--uncached", action="store_true", help="with --loads: no parse cache")
     args = parser.parse_args()
-    if args.digest:
+    if args.loads is not None:
+        loads(args.loads, uncached=args.uncached)
+    elif args.digest:
         print(digest())
     elif args.profile:
         profile(args.repeat, args.limit)
