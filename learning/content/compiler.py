@@ -133,9 +133,9 @@ class _CourseCompiler:
         check_fences(tokens, lines, ctx)
         return SourceFile(ctx, front, lines, tokens)
 
-    def check_links(self, source: SourceFile) -> None:
+    def check_links(self, source: SourceFile, tokens: list[Token] | None = None) -> None:
         LinkChecker(source.ctx.path, self.diags, self.media_dir, self.glossary_ids).check(
-            source.tokens
+            source.tokens if tokens is None else tokens
         )
 
     def run(self) -> CompileResult:
@@ -195,6 +195,7 @@ class _CourseCompiler:
         )
         entries: list[GlossaryEntry] = []
         lines: dict[str, int] = {}
+        headings = [section.heading for section in found]
         for section in found:
             ident = heading_id(section, ctx, "Begriff")
             ctx.renderer.start_page()
@@ -212,9 +213,11 @@ class _CourseCompiler:
                 continue
             lines[term_id] = section.line
             entries.append(GlossaryEntry(term_id, term, html))
-        # Terms may link to each other, so links are checked once all ids are known.
+        # Terms may link to each other, so links are checked once all ids are known,
+        # with the headings as heading_id left them (without their `{#id}`).
         self.glossary_ids = frozenset(lines)
-        self.check_links(source)
+        stripped = {id(old): s.heading for old, s in zip(headings, found, strict=True)}
+        self.check_links(source, [stripped.get(id(t), t) for t in source.tokens])
         title = source.front.values.get("title") if source.front is not None else None
         return entries, title if isinstance(title, str) else "Glossar"
 

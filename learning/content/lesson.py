@@ -97,9 +97,11 @@ def sections(body: Sequence[Token], ctx: FileContext, before_first: str) -> list
 
 
 def heading_id(section: Section, ctx: FileContext, what: str) -> tuple[str, str] | None:
-    """(id, plain title) of a `## Title {#id}` heading."""
+    """(id, plain title) of a `## Title {#id}` heading; the section keeps it without `{#id}`."""
     text, explicit = split_id_attr(section.heading.content)
-    ctx.renderer.drop_suffix(section.heading, len(section.heading.content) - len(text))
+    section.heading = ctx.renderer.drop_suffix(
+        section.heading, len(section.heading.content) - len(text)
+    )
     title = plain_text(section.heading.children)
     ident = explicit if explicit is not None else slugify(title)
     if not ident:

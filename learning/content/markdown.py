@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from html import escape
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -18,6 +18,8 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from learning.content.diagnostics import Diagnostics
+from learning.content.parse_cache import ParseCache
+from learning.content.tuning import tune
 
 QUESTION_CONTAINERS = (
     "question",
@@ -38,6 +40,8 @@ _UNDEFINED_FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]")
 _SVG_ACTIVE_RE = re.compile(rb"<script|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
 
 Env = dict[str, Any]
+# Read from the class, so that a markdown-it release with another field is still copied whole.
+_TOKEN_FIELDS = tuple(f.name for f in fields(Token))
 
 
 class _MarkdownIt(MarkdownIt):
@@ -50,6 +54,13 @@ class _MarkdownIt(MarkdownIt):
 @functools.cache
 def markdown() -> MarkdownIt:
     """The process-wide parser; building it costs more than parsing a page."""
+    md = configured()
+    tune(md)
+    return md
+
+
+def configured() -> MarkdownIt:
+    """A parser with the course format's syntax and rendering, before `tune`."""
     md = _MarkdownIt("default", {"html": False, "linkify": False, "typographer": False})
     md.use(footnote_plugin, inline=False)
     # One container rule for all block types: nine separate rules would each be
@@ -68,6 +79,20 @@ def _html_renderer(md: MarkdownIt) -> RendererHTML:
 
 
 def parse(text: str) -> tuple[list[Token], Env]:
+    """Tokens and environment of a whole file.
+
+    The tokens come from a per-process cache and are shared with every later compile
+    of the same text: never change one, change a copy (see `Renderer.drop_prefix`).
+    """
+    return _parse_cache()(text)
+
+
+@functools.cache
+def _parse_cache() -> ParseCache:
+    return ParseCache(_parse)
+
+
+def _parse(text: str) -> tuple[list[Token], Env]:
     env: Env = {}
     tokens = markdown().parse(text, env)
     stack: list[Token] = []
@@ -168,7 +193,8 @@ def _render_details(token: Token) -> str:
 
 def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Env) -> str:
     token = tokens[idx]
-    original = dict(token.attrs)
+    # Edit a copy: parsed tokens are shared by later compiles (see `parse`).
+    original, token.attrs = token.attrs, dict(token.attrs)
     target = classify_url(str(token.attrGet("href") or ""))
     if target is None:
         token.attrs.pop("href", None)
@@ -179,13 +205,13 @@ def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any
     try:
         result: str = self.renderToken(tokens, idx, options, env)
     finally:
-        token.attrs = original  # the same tokens are checked and may be rendered again
+        token.attrs = original
     return result
 
 
 def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Env) -> str:
     token = tokens[idx]
-    original = dict(token.attrs)
+    original, token.attrs = token.attrs, dict(token.attrs)
     target = classify_url(str(token.attrGet("src") or ""))
     if target is None or target.kind != "media":
         token.attrSet("src", "")
@@ -297,31 +323,35 @@ class Renderer:
         tokens = markdown().parseInline(text, self.parse_env)
         return list(tokens[0].children or ()) if tokens else []
 
-    def drop_prefix(self, inline: Token, length: int) -> None:
-        """Remove the first `length` source characters (a marker) from an inline token."""
-        prefix, inline.content = inline.content[:length], inline.content[length:]
-        children = inline.children or []
+    def drop_prefix(self, inline: Token, length: int) -> Token:
+        """The inline token without its first `length` source characters (a marker)."""
+        prefix, content = inline.content[:length], inline.content[length:]
+        children = list(inline.children or ())
         first = children[0] if children else None
         if first is not None and first.type == "text" and first.content.startswith(prefix):
             # Cheaper than parsing again, and the usual case: the marker is plain text.
-            first.content = first.content[length:]
-            if not first.content:
+            if first.content == prefix:
                 children.pop(0)
+            else:
+                children[0] = _edited(first, content=first.content[length:])
         else:
-            inline.children = self.reparse_inline(inline.content)
+            children = self.reparse_inline(content)
+        return _edited(inline, content=content, children=children)
 
-    def drop_suffix(self, inline: Token, length: int) -> None:
-        """Remove the last `length` source characters (an `{#id}`) from an inline token."""
+    def drop_suffix(self, inline: Token, length: int) -> Token:
+        """The inline token without its last `length` source characters (an `{#id}`)."""
         cut = len(inline.content) - length
-        suffix, inline.content = inline.content[cut:], inline.content[:cut]
-        children = inline.children or []
+        suffix, content = inline.content[cut:], inline.content[:cut]
+        children = list(inline.children or ())
         last = children[-1] if children else None
         if last is not None and last.type == "text" and last.content.endswith(suffix):
-            last.content = last.content[: len(last.content) - length]
-            if not last.content:
+            if last.content == suffix:
                 children.pop()
+            else:
+                children[-1] = _edited(last, content=last.content[: len(last.content) - length])
         else:
-            inline.children = self.reparse_inline(inline.content)
+            children = self.reparse_inline(content)
+        return _edited(inline, content=content, children=children)
 
     def footnotes_html(self) -> str:
         numbers: dict[int, int] = self.env.get("fn_numbers", {})
@@ -338,6 +368,15 @@ class Renderer:
             )
             items.append(f'<li id="fn-{number}">\n{body}<p class="footnote-back">{back}</p>\n</li>')
         return '<section class="footnotes">\n<ol>\n' + "\n".join(items) + "\n</ol>\n</section>\n"
+
+
+def _edited(token: Token, **changes: Any) -> Token:
+    """`token.copy(**changes)` without dataclasses.replace, at half its cost: it runs
+    for every option marker and `{#id}` removed, over a thousand times per compile."""
+    new = Token.__new__(Token)
+    for name in _TOKEN_FIELDS:
+        setattr(new, name, changes[name] if name in changes else getattr(token, name))
+    return new
 
 
 # -- checks -------------------------------------------------------------------------------

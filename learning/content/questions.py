@@ -64,8 +64,8 @@ def split_explanation(blocks: list[list[Token]], ctx: FileContext) -> tuple[list
         match = _EXPLANATION_RE.match(inline.content)
         if match is None:
             continue
-        ctx.renderer.drop_prefix(inline, match.end())
-        tokens = [t for b in blocks[index:] for t in b]
+        label_removed = [block[0], ctx.renderer.drop_prefix(inline, match.end()), *block[2:]]
+        tokens = [t for b in (label_removed, *blocks[index + 1 :]) for t in b]
         return blocks[:index], ctx.renderer.blocks(tokens)
     return blocks, ""
 
@@ -171,7 +171,7 @@ def _with_options(
 
 
 def _strip(item: Item, length: int, ctx: FileContext) -> None:
-    ctx.renderer.drop_prefix(item.inline, length)
+    item.inline = ctx.renderer.drop_prefix(item.inline, length)
 
 
 def _option(item: Item, ctx: FileContext, *, correct: bool, **extra: int | None) -> Option:
@@ -314,8 +314,7 @@ def _matching(
             choices[key] = MatchChoice(
                 position=item.position, html=ctx.renderer.inline(right_tokens), text=right_text
             )
-        item.inline.content = left
-        item.inline.children = ctx.renderer.reparse_inline(left)
+        item.inline = item.inline.copy(content=left, children=ctx.renderer.reparse_inline(left))
         options.append(_option(item, ctx, correct=True, match=choices[key].position))
     ordered = tuple(sorted(choices.values(), key=lambda c: (c.text.casefold(), c.position)))
     return Question(qid, "matching", stem, tuple(options), explanation, ordered, line=line)

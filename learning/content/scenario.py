@@ -86,7 +86,7 @@ def _step(
 ) -> ScenarioStep | None:
     step_line = line_of([heading])
     text, explicit = split_id_attr(heading.content)
-    ctx.renderer.drop_suffix(heading, len(heading.content) - len(text))
+    heading = ctx.renderer.drop_suffix(heading, len(heading.content) - len(text))
     title = plain_text(heading.children)
     step_id = explicit if explicit is not None else slugify(title)
     if not step_id:
