@@ -6,10 +6,12 @@
 -- mean) before its next request, so the server sees an offered load below saturation
 -- instead of a closed loop. wrk measures latency from the moment a request is written,
 -- so the wait is not counted. delay() must exist when the script loads, hence getenv.
+-- The wait is capped at 4 s: uvicorn closes a connection idle for 5 s, which wrk would
+-- count as a read error (a browser just opens a new one).
 local mean_delay = tonumber(os.getenv("BENCH_DELAY_MS") or "") or 0
 if mean_delay > 0 then
   function delay()
-    return math.floor(-mean_delay * math.log(1 - math.random()))
+    return math.min(4000, math.floor(-mean_delay * math.log(1 - math.random())))
   end
 end
 local counter = 0

@@ -31,7 +31,8 @@ async def main(
             index = offset
             while time.perf_counter() < deadline:
                 if delay_ms > 0:
-                    await asyncio.sleep(random.expovariate(1000 / delay_ms))
+                    # Capped below uvicorn's 5 s keep-alive, as in bench.lua.
+                    await asyncio.sleep(min(4.0, random.expovariate(1000 / delay_ms)))
                 method, path, cookie, body = rows[index % len(rows)]
                 index += 1
                 headers = {"cookie": cookie}
