@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date
 
@@ -158,14 +159,23 @@ async def report_course(request: Request) -> Response:
     settings = services.settings
     course = course_or_404(request, request.path_params["course_id"])
     flt, raw, errors = parse_filter(request)
-    figures = await _course_figures(request, course, flt)
     named = settings.reports == "named"
+    page_raw = request.query_params.get("seite", "1")
+    page = max(int(page_raw) if page_raw.isdigit() and 0 < len(page_raw) < 6 else 1, 1)
+    # The figures and the table page are two independent reads of about 50 ms each at
+    # 10,000 learners: run them side by side on two reader connections.
+    if named:
+        figures, rows = await asyncio.gather(
+            _course_figures(request, course, flt), _table_page(request, course, flt, page)
+        )
+    else:
+        figures, rows = await _course_figures(request, course, flt), []
     total, groups, months = figures.total, figures.groups, figures.months
     query = {k: v for k, v in raw.items() if v}
-    page_raw = request.query_params.get("seite", "1")
-    page = int(page_raw) if page_raw.isdigit() and 0 < len(page_raw) < 6 else 1
     pages = max(1, -(-figures.count // TABLE_PAGE))
-    page = min(max(page, 1), pages)
+    if page > pages:
+        page = pages
+        rows = await _table_page(request, course, flt, page) if named else []
     return render(
         request,
         "admin/report.html",
@@ -175,7 +185,7 @@ async def report_course(request: Request) -> Response:
             "total": total,
             "groups": groups,
             "months": months,
-            "rows": await _table_page(request, course, flt, page) if named else [],
+            "rows": rows,
             "row_count": figures.count,
             "page": page,
             "pages": pages,
