@@ -121,10 +121,14 @@ async def load_courses(services: Services) -> None:
             )
 
 
-async def housekeeping(services: Services, *, every: float = 3600.0) -> None:
-    """Remove ended sessions and old login attempts now and then every hour."""
+async def housekeeping(services: Services, stop: asyncio.Event, *, every: float = 3600.0) -> None:
+    """Remove ended sessions and old login attempts now and then every hour, until `stop`.
+
+    Stopped by the event, not by cancelling: a cancelled task could be in the middle of
+    its transaction.
+    """
     settings = services.settings
-    while True:
+    while not stop.is_set():
         try:
             async with services.db.transaction() as tx:
                 await remove_stale(
@@ -135,7 +139,8 @@ async def housekeeping(services: Services, *, every: float = 3600.0) -> None:
                 )
         except Exception:
             log.exception("Aufräumen abgelaufener Sitzungen fehlgeschlagen")
-        await asyncio.sleep(every)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)
 
 
 def report_reload(folder: str, result: CompileResult) -> None:
@@ -204,13 +209,13 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
                     f"  {setup_link(services)}\n",
                     flush=True,
                 )
-            cleaner = asyncio.create_task(housekeeping(services))
+            stop_cleaning = asyncio.Event()
+            cleaner = asyncio.create_task(housekeeping(services, stop_cleaning))
             try:
                 yield
             finally:
-                cleaner.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await cleaner
+                stop_cleaning.set()
+                await cleaner
                 if watcher is not None:
                     stop_watching.set()
                     watcher.cancel()

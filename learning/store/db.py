@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -124,7 +125,15 @@ class Database:
         """One write transaction: all its statements commit together or not at all."""
         async with self._write_lock:
             conn = self.writer
-            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                await conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                # Cancelled while BEGIN waited for the connection's thread: it still runs
+                # there, and would keep the write lock taken. A ROLLBACK queued behind it
+                # ends that transaction (and fails harmlessly if BEGIN itself failed).
+                with contextlib.suppress(sqlite3.OperationalError):
+                    await conn.execute("ROLLBACK")
+                raise
             try:
                 yield Transaction(conn)
             except BaseException:

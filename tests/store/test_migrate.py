@@ -115,3 +115,29 @@ async def test_0040_moves_each_attempts_questions_into_a_shared_snapshot(tmp_pat
         assert await database.scalar("SELECT attempt_id FROM completions") == ids[0]
         assert await database.scalar("SELECT sum(attempts) FROM course_activity") == 5
         assert await database.scalar("PRAGMA foreign_key_check") is None
+
+
+async def test_a_transaction_cancelled_at_begin_leaves_the_write_lock_free(db: Database) -> None:
+    import asyncio
+    import contextlib
+    import sqlite3
+
+    async def write() -> None:
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO groups (name, created_at) VALUES ('A', '')")
+
+    for _ in range(20):
+        task = asyncio.create_task(write())
+        await asyncio.sleep(0)  # the task now waits for BEGIN on the writer's thread
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await db.writer.execute("SELECT 1")  # let the writer's thread finish its queue
+        assert not db.writer.in_transaction
+    # Another connection (the CLI, a checkpoint) can take the write lock at once.
+    other = sqlite3.connect(db.path, timeout=0.2)
+    try:
+        other.execute("INSERT INTO groups (name, created_at) VALUES ('B', '')")
+        other.commit()
+    finally:
+        other.close()
