@@ -167,6 +167,15 @@ async def attempts(db: Database, user_id: int, course_id: str | None = None) -> 
     return result
 
 
+async def passed_courses(db: Database, user_id: int) -> set[str]:
+    """The courses whose final test this learner has passed, without reading snapshots."""
+    rows = await db.fetchall(
+        "SELECT DISTINCT course_id FROM test_attempts WHERE user_id = ? AND passed = 1",
+        (user_id,),
+    )
+    return {str(row[0]) for row in rows}
+
+
 async def submit_attempt(
     tx: Transaction,
     attempt_id: int,

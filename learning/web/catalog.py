@@ -23,7 +23,7 @@ async def catalogue(request: Request) -> Response:
     enrolled = await progress.enrolled_courses(db, user.id)
     seen = await progress.seen_pages_by_course(db, user.id)
     done = await attempts.completions(db, user.id)
-    passed = {a.course_id for a in await attempts.attempts(db, user.id) if a.passed}
+    passed = await attempts.passed_courses(db, user.id)
     entries = []
     for course in services.catalog.courses if services.catalog else ():
         state = course_progress(
