@@ -18,7 +18,6 @@ ways is tested (tests/web/test_lesson_shell.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,8 +32,6 @@ _NAME = "name"
 _TOKEN = "token"  # noqa: S105 - the name of a hole, not a secret
 _TOC_ITEM = "toc:"
 _QUESTION = "q:"
-# Free text and paths: rendered per request, not from the question cache.
-_NOT_CACHED = ("reflection", "scenario")
 # Both courses hold about 70 pages; two locales; a long --reload session adds versions.
 _MAX_ENTRIES = 2000
 
@@ -97,7 +94,6 @@ class LessonShells:
                 self._shells.clear()
             self._shells[key] = shell
         questions = {q.id: q for q in page.questions}
-        results, notes, runs = context["results"], context["notes"], context["runs"]
         seen = context["seen"]
         out = shell.parts[:]
         for i in range(1, len(out), 2):
@@ -111,23 +107,8 @@ class LessonShells:
                 out[i] = str(escape(user_name))
             else:
                 question = questions[hole[len(_QUESTION) :]]
-                if question.id in results and question.type not in _NOT_CACHED:
-                    out[i] = str(
-                        self._questions.answered(
-                            course, page, question, locale, token, results[question.id]
-                        )
-                    )
-                elif question.id in results or question.id in notes or question.id in runs:
-                    out[i] = str(
-                        self._macro()(question, course, page, results, notes, runs, False, token)
-                    )
-                else:
-                    out[i] = str(self._questions.blank(course, page, question, locale, token))
+                out[i] = str(self._questions.check(course, page, question, locale, token, context))
         return "".join(out)
-
-    def _macro(self) -> Callable[..., Markup]:
-        module = self._env.get_template("_question.html").module
-        return getattr(module, "knowledge_check")  # type: ignore[no-any-return]  # noqa: B009 - macros are dynamic attributes
 
     def _build(
         self, course: Course, lesson: Lesson, page: Page, locale: str, context: dict[str, Any]

@@ -31,11 +31,38 @@ class QuestionCache:
         self._answered: dict[tuple[str, str, str, str, str, int], str] = {}
 
     def _render(
-        self, question: Question, course: Course, page: Page, results: dict[str, Any]
+        self,
+        question: Question,
+        course: Course,
+        page: Page,
+        results: dict[str, Any],
+        notes: dict[str, Any] | None = None,
+        runs: dict[str, Any] | None = None,
+        token: str = _TOKEN,
     ) -> str:
         module = self._env.get_template("_question.html").module
         macro = getattr(module, "knowledge_check")  # noqa: B009 - macros are dynamic attributes
-        return str(macro(question, course, page, results, {}, {}, False, _TOKEN))
+        return str(macro(question, course, page, results, notes or {}, runs or {}, False, token))
+
+    def check(
+        self,
+        course: Course,
+        page: Page,
+        question: Question,
+        locale: str,
+        token: str,
+        state: dict[str, Any],
+    ) -> Markup:
+        """A question as this learner sees it; `state` holds page_state's results, notes, runs."""
+        results, notes, runs = state["results"], state["notes"], state["runs"]
+        if question.type in ("reflection", "scenario"):
+            if question.id in notes or question.id in runs:
+                # Free text and paths: rendered per request, never cached.
+                html = self._render(question, course, page, results, notes, runs, token)
+                return Markup(html)  # noqa: S704 - our own template's output, autoescaped
+        elif question.id in results:
+            return self.answered(course, page, question, locale, token, results[question.id])
+        return self.blank(course, page, question, locale, token)
 
     def blank(
         self, course: Course, page: Page, question: Question, locale: str, token: str
