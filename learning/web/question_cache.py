@@ -12,6 +12,7 @@ answers (a handful of options), so those renders are kept too, keyed by the answ
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from jinja2 import Environment
@@ -27,8 +28,21 @@ _MAX_ENTRIES = 5000
 class QuestionCache:
     def __init__(self, env: Environment) -> None:
         self._env = env
-        self._html: dict[tuple[str, str, str, str], str] = {}
-        self._answered: dict[tuple[str, str, str, str, str, int], str] = {}
+        self._html: dict[Hashable, str] = {}
+        self._answered: dict[Hashable, str] = {}
+
+    @staticmethod
+    def _cached(
+        table: dict[Hashable, str], key: Hashable, render: Callable[[], str], token: str
+    ) -> Markup:
+        html = table.get(key)
+        if html is None:
+            html = render()
+            if len(table) >= _MAX_ENTRIES:
+                table.clear()
+            table[key] = html
+        # The token is hex from an HMAC: nothing in it needs escaping.
+        return Markup(html.replace(_TOKEN, token))  # noqa: S704 - cached markup is our own template's output
 
     def _render(
         self,
@@ -68,14 +82,9 @@ class QuestionCache:
         self, course: Course, page: Page, question: Question, locale: str, token: str
     ) -> Markup:
         key = (course.content_hash, page.id, question.id, locale)
-        html = self._html.get(key)
-        if html is None:
-            html = self._render(question, course, page, {})
-            if len(self._html) >= _MAX_ENTRIES:
-                self._html.clear()
-            self._html[key] = html
-        # The token is hex from an HMAC: nothing in it needs escaping.
-        return Markup(html.replace(_TOKEN, token))  # noqa: S704 - cached markup is our own template's output
+        return self._cached(
+            self._html, key, lambda: self._render(question, course, page, {}), token
+        )
 
     def answered(
         self,
@@ -94,10 +103,9 @@ class QuestionCache:
         """
         answer = json.dumps(result["response"], sort_keys=True, ensure_ascii=False)
         key = (course.content_hash, page.id, question.id, locale, answer, int(result["count"]))
-        html = self._answered.get(key)
-        if html is None:
-            html = self._render(question, course, page, {question.id: result})
-            if len(self._answered) >= _MAX_ENTRIES:
-                self._answered.clear()
-            self._answered[key] = html
-        return Markup(html.replace(_TOKEN, token))  # noqa: S704 - cached markup is our own template's output
+        return self._cached(
+            self._answered,
+            key,
+            lambda: self._render(question, course, page, {question.id: result}),
+            token,
+        )
