@@ -52,7 +52,7 @@ from learning.web.report_cache import ResultCache
 from learning.web.security_headers import SecurityHeadersMiddleware
 from learning.web.services import Services
 from learning.web.session_middleware import SessionMiddleware
-from learning.web.templating import build_environment, question_cache
+from learning.web.templating import build_environment
 
 log = logging.getLogger("learning")
 
@@ -174,9 +174,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
         catalog=Catalog(settings.courses),
         clock=clock,
         # --reload is for editing, templates included: render those pages in full.
-        lesson_shells=None
-        if settings.reload
-        else LessonShells(templates, question_cache(templates)),
+        lesson_shells=None if settings.reload else LessonShells(templates),
     )
 
     @asynccontextmanager

@@ -8,8 +8,8 @@ with markers where the learner's own values go, and a request only fills the hol
 - the learner's name and the CSRF token (plain values, escaped here);
 - the items of the lesson's page list, whose "read" marks are per learner: both
   variants of each item (the template's `toc_item` block) are rendered with the shell;
-- each question: answered ones through the `knowledge_check` macro, unanswered ones
-  from the question cache.
+- each question, from the question cache (web/question_cache.py), which knows which
+  states it may keep and which it renders per request.
 
 What is not worth a shell falls back to the full render: pages with a flash message,
 and request paths that are not the page's canonical path. The equivalence of both
@@ -25,14 +25,14 @@ from jinja2 import Environment, Template
 from markupsafe import Markup, escape
 
 from learning.content.model import Course, Lesson, Page, Question
-from learning.web.question_cache import QuestionCache
+from learning.web.templating import question_cache
 
 _MARK = "\x00"
 _NAME = "name"
 _TOKEN = "token"  # noqa: S105 - the name of a hole, not a secret
 _TOC_ITEM = "toc:"
 _QUESTION = "q:"
-# Both courses hold about 70 pages; two locales; a long --reload session adds versions.
+# Both courses hold about 70 pages in two locales; each content version adds its own.
 _MAX_ENTRIES = 2000
 
 
@@ -69,9 +69,10 @@ def page_path(course: Course, page: Page) -> str:
 
 
 class LessonShells:
-    def __init__(self, env: Environment, questions: QuestionCache) -> None:
+    def __init__(self, env: Environment) -> None:
         self._env = env
-        self._questions = questions
+        # The environment's own question cache, shared with full renders.
+        self._questions = question_cache(env)
         self._shells: dict[tuple[str, str, str, str], _Shell] = {}
 
     def render(
