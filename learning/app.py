@@ -45,6 +45,7 @@ from learning.web import (
     password_change,
 )
 from learning.web.admin_routes import admin_routes
+from learning.web.body_limit import BodyLimitMiddleware
 from learning.web.errors import http_error, server_error
 from learning.web.guards import ANYONE, LEARNER, SIGNED_IN, get, post
 from learning.web.lesson_shell import LessonShells
@@ -83,9 +84,9 @@ def routes(settings: Settings) -> list[BaseRoute]:
         get("/courses/{course_id}/media/{name}", course_files.media),
         get("/courses/{course_id}/test", final_test.intro, LEARNER),
         post("/courses/{course_id}/test/start", final_test.start, LEARNER),
-        get("/courses/{course_id}/test/{attempt_id}", final_test.attempt_form, LEARNER),
-        post("/courses/{course_id}/test/{attempt_id}", final_test.submit, LEARNER),
-        get("/courses/{course_id}/test/{attempt_id}/ergebnis", final_test.result, LEARNER),
+        get("/courses/{course_id}/test/{attempt_id:id}", final_test.attempt_form, LEARNER),
+        post("/courses/{course_id}/test/{attempt_id:id}", final_test.submit, LEARNER),
+        get("/courses/{course_id}/test/{attempt_id:id}/ergebnis", final_test.result, LEARNER),
         get("/courses/{course_id}/zertifikat", certificates.download, LEARNER),
         get("/verify", certificates.verify_form, ANYONE),
         get("/verify/{code}", certificates.verify, ANYONE),
@@ -234,10 +235,21 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
         middleware=[
             Middleware(SecurityHeadersMiddleware, https=settings.https),
             Middleware(SessionMiddleware, services=services),
+            Middleware(
+                BodyLimitMiddleware,
+                default=settings.max_body,
+                # The upload, and its signed preview sent back on confirmation.
+                per_path={
+                    "/admin/import": settings.max_import_body,
+                    "/admin/import/confirm": settings.max_import_body,
+                },
+            ),
         ],
         exception_handlers={HTTPException: http_error, Exception: server_error},
         lifespan=lifespan,
     )
+    # Starlette's slash redirect trusts the Host header; errors.py redirects instead.
+    app.router.redirect_slashes = False
     services.figure_cache = ResultCache(services.db)
     app.state.services = services
     return app

@@ -64,6 +64,10 @@ class Settings:
     accessibility_contact: str = "barrierefreiheit@example.org"
     # Only the load harness sets this: it adds the /_bench/static ceiling route.
     bench_ceiling: bool = False
+    # Request bodies above these are refused (413) before they are read; the CSV
+    # import, the only upload, has its own larger limit.
+    max_body: int = 2 * 1024 * 1024
+    max_import_body: int = 10 * 1024 * 1024
 
     @property
     def public_url(self) -> str:
@@ -144,6 +148,10 @@ def settings_from_env(env: Mapping[str, str] | None = None, **flags: object) -> 
         values["accessibility_contact"] = env["LEARNING_ACCESSIBILITY_CONTACT"]
     if "LEARNING_BENCH_CEILING" in env:
         values["bench_ceiling"] = _as_bool("LEARNING_BENCH_CEILING", env["LEARNING_BENCH_CEILING"])
+    if "LEARNING_MAX_IMPORT_BYTES" in env:
+        values["max_import_body"] = _as_int(
+            "LEARNING_MAX_IMPORT_BYTES", env["LEARNING_MAX_IMPORT_BYTES"], 1024
+        )
     values.update({k: v for k, v in flags.items() if v is not None})
     settings = Settings(**values)  # type: ignore[arg-type]
     if "LEARNING_SECRET_KEY" in env:

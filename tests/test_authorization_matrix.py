@@ -104,7 +104,7 @@ def staff(outcome: Outcome, **kwargs: Any) -> Row:
     return row(LOGIN, 403, 403, outcome, outcome, **kwargs)
 
 
-U = "/admin/users/{user_id:int}"
+U = "/admin/users/{user_id:id}"
 # Admin routes act on learner A (user_id) and A's group; outcome for the admin caller.
 ADMIN_ROUTES: dict[tuple[str, str], tuple[Outcome, dict[str, Any]]] = {
     ("GET", "/admin/users"): (200, {}),
@@ -130,7 +130,7 @@ ADMIN_ROUTES: dict[tuple[str, str], tuple[Outcome, dict[str, Any]]] = {
     ("POST", U + "/delete"): (303, {"data": {"confirm": "ja"}}),
     ("GET", "/admin/groups"): (200, {}),
     ("POST", "/admin/groups"): (303, {"data": {"name": "Neue Gruppe"}}),
-    ("POST", "/admin/groups/{group_id:int}/enrol"): (303, {"data": {"course": COURSE}}),
+    ("POST", "/admin/groups/{group_id:id}/enrol"): (303, {"data": {"course": COURSE}}),
     ("GET", "/admin/import"): (200, {}),
     ("POST", "/admin/import"): (400, {}),  # no file: refused with a message
     ("POST", "/admin/import/confirm"): (400, {}),  # no signed preview: refused
@@ -183,9 +183,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/courses/{course_id}/media/{name}"): signed_in(200),
     ("GET", T): learners(200, 200),
     ("POST", T + "/start"): learners(303, 303),
-    ("GET", T + "/{attempt_id}"): learners(200, 404),
-    ("POST", T + "/{attempt_id}"): learners(303, 404, data={"test-1": "1"}),
-    ("GET", T + "/{attempt_id}/ergebnis"): learners(
+    ("GET", T + "/{attempt_id:id}"): learners(200, 404),
+    ("POST", T + "/{attempt_id:id}"): learners(303, 404, data={"test-1": "1"}),
+    ("GET", T + "/{attempt_id:id}/ergebnis"): learners(
         200, 404, params={"attempt_id": "{submitted_attempt}"}
     ),
     # B has no certificate of their own: 404, and A's is never served to B.

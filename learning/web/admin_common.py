@@ -12,6 +12,7 @@ from learning.i18n import N_
 from learning.store import users
 from learning.store.audit import record
 from learning.store.db import NotFound, Transaction
+from learning.web.resolve import int_param
 from learning.web.services import Services
 
 if TYPE_CHECKING:
@@ -34,14 +35,6 @@ def course_or_404(request: Request, course_id: str) -> Course:
     if course is None:
         raise HTTPException(404, N_("Diesen Kurs gibt es nicht."))
     return course
-
-
-def int_param(request: Request, name: str) -> int:
-    raw = request.path_params[name]
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise HTTPException(404) from None
 
 
 async def user_or_404(request: Request, name: str = "user_id") -> users.User:

@@ -20,12 +20,12 @@ from learning.web.admin_common import (
     audit,
     course_or_404,
     courses,
-    int_param,
     services_of,
     user_or_404,
 )
 from learning.web.flash import redirect
 from learning.web.forms import clean_text, field
+from learning.web.resolve import int_param
 from learning.web.templating import render
 
 ROLE_LABELS = {"learner": "Lernende", "trainer": "Trainer/in", "admin": "Admin"}

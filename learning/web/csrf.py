@@ -15,6 +15,7 @@ from learning.i18n import N_
 from learning.web.services import Services
 
 FIELD = "csrf_token"
+UNREADABLE = N_("Das Formular konnte nicht gelesen werden.")
 
 
 def csrf_token(request: Request) -> str:
@@ -39,10 +40,16 @@ async def checked_form(request: Request) -> FormData:
     if not origin_ok(request):
         raise HTTPException(403, N_("Ungültige Herkunft der Anfrage."))
     try:
-        # One file at most: the admin CSV import is the only form that uploads one.
-        form = await request.form(max_files=1, max_fields=2000)
+        # One file at most: the admin CSV import is the only form that uploads one. A text
+        # field above 1 MiB is refused while it streams; shorter over-long text reaches the
+        # endpoint, which says which field is too long.
+        form = await request.form(max_files=1, max_fields=2000, max_part_size=1024 * 1024)
+    except HTTPException as exc:
+        if exc.status_code == 413:  # the body limit's 413 stays a 413
+            raise
+        raise HTTPException(400, UNREADABLE) from None
     except Exception:
-        raise HTTPException(400, N_("Das Formular konnte nicht gelesen werden.")) from None
+        raise HTTPException(400, UNREADABLE) from None
     sent = form.get(FIELD)
     # compare_digest raises on non-ASCII str; a forged token may be anything, so compare bytes.
     if not isinstance(sent, str) or not hmac.compare_digest(

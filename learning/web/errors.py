@@ -10,6 +10,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from learning.i18n import N_
 from learning.web.security_headers import STATIC_HEADERS
+from learning.web.slash_redirect import slash_redirect
 from learning.web.templating import render
 
 log = logging.getLogger("learning.web")
@@ -56,6 +57,10 @@ def error_page(request: Request, status: int, detail: str | None = None) -> Resp
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)  # noqa: S101 - registered only for HTTPException
+    if exc.status_code == 404:
+        redirect = slash_redirect(request)
+        if redirect is not None:
+            return redirect
     detail: str | None = exc.detail if isinstance(exc.detail, str) else None
     if detail in {"Not Found", "Method Not Allowed", "Forbidden", "Bad Request"}:
         detail = None

@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from learning.store.users import ROLES, Role
+from learning.web import path_ids  # noqa: F401 - registers the `{name:id}` convertor routes use
 from learning.web.csrf import checked_form
 
 Endpoint = Callable[[Request], Awaitable[Response]]

@@ -7,6 +7,7 @@ from starlette.requests import Request
 
 from learning.content.model import Course, Page
 from learning.store.users import User
+from learning.web.path_ids import in_range
 from learning.web.services import Services
 
 
@@ -39,11 +40,12 @@ def page_or_404(course: Course, page_id: str) -> Page:
 
 
 def int_param(request: Request, name: str) -> int:
+    """A row id from the path: routes declare it `{name:id}`; anything else is a 404."""
     raw = request.path_params[name]
     try:
         value = int(raw)
     except (TypeError, ValueError):
         raise HTTPException(404) from None
-    if value < 1 or value > 2**62:
+    if not in_range(value):
         raise HTTPException(404)
     return value

@@ -9,6 +9,8 @@ CSP = (
     "object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
 
+_CSP = b"content-security-policy"
+
 STATIC_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -36,8 +38,16 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 ours = self.names
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in ours]
-                headers.extend(self.extra)
+                sent = message.get("headers", [])
+                # A response with a policy of its own keeps it: media SVGs carry a stricter
+                # one (`sandbox`), which ours would otherwise replace.
+                own_csp = any(k.lower() == _CSP for k, _ in sent)
+                headers = [
+                    (k, v)
+                    for k, v in sent
+                    if k.lower() not in ours or (own_csp and k.lower() == _CSP)
+                ]
+                headers.extend(h for h in self.extra if not (own_csp and h[0] == _CSP))
                 if not is_static and all(k.lower() != b"cache-control" for k, _ in headers):
                     # Pages may show personal data: never let a shared cache keep them.
                     headers.append((b"cache-control", b"no-store"))
