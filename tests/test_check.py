@@ -72,6 +72,20 @@ def test_errors_are_all_printed_with_exit_one(tmp_path: Path) -> None:
     assert lines[-1] == "fehlerhaft: 0 Kurse fehlerfrei übersetzt, 3 Fehler, 1 Warnung."
 
 
+def test_media_link_out_of_the_course_is_reported_with_its_line(tmp_path: Path) -> None:
+    course = write_course(tmp_path, {"01-a.md": page("Text.\n\n![Ein Bild](media/a.png)\n")})
+    (tmp_path / "learning.sqlite3").write_bytes(b"SQLite format 3")
+    (course / "media" / "a.png").symlink_to(tmp_path / "learning.sqlite3")
+    code, text = check(tmp_path / "courses", as_json=False)
+    assert code == 1
+    assert text.splitlines()[:2] == [
+        "courses/k/01-a.md:10: E407 Mediendatei 'media/a.png' ist ein Link auf eine Datei "
+        "außerhalb von media/; sie wird nicht ausgeliefert (Datei statt Link in media/ ablegen).",
+        "courses/k/media/a.png:1: E407 'a.png' ist ein Link außerhalb von media/ (oder ins "
+        "Leere); legen Sie die Datei selbst in media/ ab.",
+    ]
+
+
 def test_json_errors(tmp_path: Path) -> None:
     write_course(tmp_path, {"01-a.md": page("# H1\n")})
     code, text = check(tmp_path / "courses", as_json=True)

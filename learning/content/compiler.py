@@ -148,6 +148,7 @@ class _CourseCompiler:
         glossary, glossary_title = self.glossary()
         overview_html = self.overview(course_source) if course_source is not None else ""
         lessons = self.lessons()
+        self.media_links()
         content_hash = self.content_hash()
         if self.diags.errors or front is None:
             return CompileResult(None, self.diags.sorted_errors(), self.diags.sorted_warnings())
@@ -220,6 +221,30 @@ class _CourseCompiler:
         self.check_links(source, [stripped.get(id(t), t) for t in source.tokens])
         title = source.front.values.get("title") if source.front is not None else None
         return entries, title if isinstance(title, str) else "Glossar"
+
+    def media_links(self) -> None:
+        """Every link in media/ that leads out of it, referenced or not: the server would
+        refuse it, so the author hears of it here (E407)."""
+        try:
+            root = self.media_dir.resolve(strict=True)
+            entries = sorted(self.media_dir.rglob("*"))
+        except OSError:
+            return
+        for entry in entries:
+            if not entry.is_symlink():
+                continue
+            try:
+                inside = entry.resolve(strict=True).is_relative_to(root)
+            except (OSError, RuntimeError):
+                inside = False
+            if not inside:
+                self.diags.error(
+                    self.rel(entry),
+                    1,
+                    "E407",
+                    f"'{entry.name}' ist ein Link außerhalb von media/ (oder ins Leere); "
+                    "legen Sie die Datei selbst in media/ ab.",
+                )
 
     def lesson_files(self) -> list[Path]:
         files: list[Path] = []

@@ -19,6 +19,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from learning.content.diagnostics import Diagnostics
 from learning.content.parse_cache import ParseCache
+from learning.content.svg import svg_problem
 from learning.content.tuning import tune
 
 QUESTION_CONTAINERS = (
@@ -37,7 +38,6 @@ IMAGE_SUFFIXES = frozenset({".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"})
 _CONTAINER_NAME_RE = re.compile(r"[a-z]+")
 _SCHEME_RE = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _UNDEFINED_FOOTNOTE_RE = re.compile(r"\[\^([^\]\s]+)\]")
-_SVG_ACTIVE_RE = re.compile(rb"<script|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
 
 Env = dict[str, Any]
 # Read from the class, so that a markdown-it release with another field is still copied whole.
@@ -390,7 +390,7 @@ class LinkChecker:
     diags: Diagnostics
     media_dir: Path
     glossary_ids: frozenset[str] | None  # None: glossary not compiled (it has errors)
-    _svg_checked: dict[Path, bool] = field(default_factory=dict)
+    _svg_checked: dict[Path, str | None] = field(default_factory=dict)
 
     def check(self, tokens: Sequence[Token]) -> None:
         # Block tokens form a flat list; only inline tokens have (one level of) children.
@@ -440,7 +440,16 @@ class LinkChecker:
                     f"Unbekannter Glossarbegriff '{target.value}' (glossary.md prüfen).",
                 )
         elif target.kind == "media":
-            self._check_media_file(target.value, line)
+            file = self._check_media_file(target.value, line)
+            is_svg = PurePosixPath(target.value).suffix.lower() == ".svg"
+            problem = self._svg_problem(file) if file is not None and is_svg else None
+            if problem is not None:
+                self.diags.error(
+                    self.path,
+                    line,
+                    "E406",
+                    f"SVG-Datei '{target.value}' ist nicht erlaubt: {problem}.",
+                )
 
     def _check_image(self, token: Token, line: int) -> None:
         src = str(token.attrGet("src") or "")
@@ -466,32 +475,43 @@ class LinkChecker:
             )
             return
         file = self._check_media_file(target.value, line)
-        if file is not None and suffix == ".svg" and self._svg_is_active(file):
+        problem = self._svg_problem(file) if file is not None and suffix == ".svg" else None
+        if problem is not None:
             self.diags.error(
                 self.path,
                 line,
                 "E406",
-                f"SVG-Datei '{target.value}' enthält Skript oder Event-Handler.",
+                f"SVG-Datei '{target.value}' ist nicht erlaubt: {problem}.",
             )
 
     def _check_media_file(self, name: str, line: int) -> Path | None:
         file = self.media_dir / name
         try:
-            inside = file.resolve().is_relative_to(self.media_dir.resolve())
-            exists = inside and file.is_file()
-        except (OSError, ValueError):
-            exists = False
+            resolved = file.resolve(strict=True)
+            inside = resolved.is_relative_to(self.media_dir.resolve(strict=True))
+            exists = resolved.is_file()
+        except (OSError, RuntimeError, ValueError):  # missing, or a link loop
+            inside = exists = False
+        if exists and not inside:
+            self.diags.error(
+                self.path,
+                line,
+                "E407",
+                f"Mediendatei 'media/{name}' ist ein Link auf eine Datei außerhalb von media/; "
+                "sie wird nicht ausgeliefert (Datei statt Link in media/ ablegen).",
+            )
+            return None
         if not exists:
             self.diags.error(self.path, line, "E404", f"Mediendatei 'media/{name}' nicht gefunden.")
             return None
         return file
 
-    def _svg_is_active(self, file: Path) -> bool:
+    def _svg_problem(self, file: Path) -> str | None:
         if file not in self._svg_checked:
             try:
-                self._svg_checked[file] = _SVG_ACTIVE_RE.search(file.read_bytes()) is not None
-            except OSError:
-                self._svg_checked[file] = True
+                self._svg_checked[file] = svg_problem(file.read_bytes())
+            except OSError as exc:
+                self._svg_checked[file] = f"nicht lesbar ({exc.strerror or exc})"
         return self._svg_checked[file]
 
 

@@ -298,8 +298,28 @@ def test_e108_duplicate_course_id_across_folders(tmp_path: Path) -> None:
     ]
 
 
+def test_e407_media_link_leaving_the_folder(tmp_path: Path) -> None:
+    body = "Text.\n\n![Die Datenbank](media/db.png)\n\n[Notiz](media/notiz.png)\n"
+    course = write_course(tmp_path, {"01-a.md": page(body)})
+    (tmp_path / "geheim.sqlite3").write_bytes(b"SQLite format 3")
+    (course / "media" / "db.png").symlink_to(tmp_path / "geheim.sqlite3")
+    (course / "media" / "notiz.png").symlink_to(course / "course.md")
+    (course / "media" / "ins-leere.png").symlink_to(tmp_path / "fehlt")
+    (course / "media" / "echt.png").symlink_to(course / "media" / "bild.svg")  # stays inside
+    result = compile_all(tmp_path / "courses")["k"]
+    assert [(d.code, d.path, d.line) for d in result.errors] == [
+        ("E407", "courses/k/01-a.md", line_no(page(body), "Datenbank")),
+        ("E407", "courses/k/01-a.md", line_no(page(body), "Notiz")),
+        ("E407", "courses/k/media/db.png", 1),
+        ("E407", "courses/k/media/ins-leere.png", 1),
+        ("E407", "courses/k/media/notiz.png", 1),
+    ]
+    assert result.course is None
+
+
 def test_every_code_has_a_test() -> None:
-    tested = {c.code for c in CASES} | {"E108", "E100"}  # E100: tests/test_check.py
+    # E100: tests/test_check.py; E407 (a symlink) in test_e407_media_link_leaving_the_folder.
+    tested = {c.code for c in CASES} | {"E108", "E100", "E407"}
     assert tested == set(CODES)
 
 

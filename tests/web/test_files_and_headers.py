@@ -30,10 +30,6 @@ def file_settings(tmp_path: Path) -> Settings:
     write_course(tmp_path, {"media/echt.png": b"\x89PNG echt"})
     write_course(tmp_path, {"course.md": CLOSED_MD, "media/plan.png": b"\x89PNG plan"}, "zu")
     (tmp_path / "geheim.txt").write_bytes(SECRET)
-    # Links nobody references in Markdown, so the compiler never sees them.
-    (courses / "k" / "media" / "db.png").symlink_to(tmp_path / "test.sqlite3")
-    (courses / "k" / "media" / "geheim.png").symlink_to(tmp_path / "geheim.txt")
-    (courses / "k" / "media" / "intern.png").symlink_to(courses / "k" / "media" / "echt.png")
     static = tmp_path / "static"
     static.mkdir()
     (static / "ok.css").write_text("body {}", encoding="utf-8")
@@ -46,6 +42,11 @@ async def file_app(file_settings: Settings) -> AsyncIterator[Starlette]:
     application = create_app(file_settings, clock=FrozenClock(), announce=False)
     application.state.services.hasher = fast_hasher()
     async with application.router.lifespan_context(application):
+        # Links placed after the courses were compiled (the compiler refuses them, E407).
+        media = file_settings.courses / "k" / "media"
+        (media / "db.png").symlink_to(file_settings.database)
+        (media / "geheim.png").symlink_to(file_settings.database.parent / "geheim.txt")
+        (media / "intern.png").symlink_to(media / "echt.png")
         yield application
 
 
