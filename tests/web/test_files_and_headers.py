@@ -50,6 +50,12 @@ async def file_app(file_settings: Settings) -> AsyncIterator[Starlette]:
         yield application
 
 
+def heading(response: httpx.Response) -> str:
+    h1 = soup(response).find("h1")
+    assert h1 is not None
+    return h1.get_text()
+
+
 @asynccontextmanager
 async def signed_in(app: Starlette, role: Role, email: str) -> AsyncIterator[httpx.AsyncClient]:
     services: Services = app.state.services
@@ -65,7 +71,7 @@ async def test_media_links_leaving_the_folder_are_not_served(file_app: Starlette
             response = await client.get(f"/courses/k/media/{name}")
             assert response.status_code == 404, name
             assert SECRET not in response.content and b"SQLite" not in response.content
-            assert soup(response).find("h1").get_text() == "Seite nicht gefunden"
+            assert heading(response) == "Seite nicht gefunden"
         inside = await client.get("/courses/k/media/intern.png")
         assert (inside.status_code, inside.content) == (200, b"\x89PNG echt")
 
@@ -94,7 +100,7 @@ async def test_closed_course_files_only_for_those_who_may_read_it(file_app: Star
             response = await outsider.get(path)
             assert response.status_code == 403, path
             assert b"\x89PNG" not in response.content
-            assert soup(response).find("h1").get_text() == "Kein Zugriff"
+            assert heading(response) == "Kein Zugriff"
         # The open course next to it stays readable without enrolment.
         assert (await outsider.get("/courses/k/media/echt.png")).status_code == 200
     async with signed_in(file_app, "learner", "innen@example.org") as insider:
