@@ -107,6 +107,29 @@ def assert_answered(response: httpx.Response) -> BeautifulSoup:
     return page
 
 
+CONTROL = (
+    "Eine Eingabe enthält Steuerzeichen, die nicht erlaubt sind. Bitte prüfen Sie Ihre Eingaben."
+)
+TOO_LONG = "Eine Eingabe ist zu lang. Bitte kürzen Sie sie und senden Sie das Formular erneut."
+
+
+def refusal(payload: str, max_length: int) -> str | None:
+    """The message a form field with this payload is refused with, if it is."""
+    if "\x00" in payload or "\u202e" in payload:
+        return CONTROL
+    if len(payload) > max_length:
+        return TOO_LONG
+    return None
+
+
+def assert_refused(response: httpx.Response, message: str) -> None:
+    assert response.status_code == 400, response.status_code
+    page = assert_answered(response)
+    heading = page.find("h1")
+    assert heading is not None and heading.get_text() == "Ungültige Anfrage"
+    assert message in page.get_text()
+
+
 def shown(text: str) -> str:
     """What the service may keep of a payload: control and bidi characters removed."""
     return "".join(ch for ch in text if ch not in "\x00\u202e")[:200]
@@ -119,6 +142,10 @@ async def test_login_fields_and_next(client: httpx.AsyncClient, payload: str) ->
         "/login",
         data={"email": payload, "password": payload, "next": payload, "csrf_token": token},
     )
+    problem = refusal(payload, 320)
+    if problem is not None:
+        assert_refused(response, problem)
+        return
     assert response.status_code in (400, 401)
     page = assert_answered(response)
     error = page.find(class_="error-summary")
@@ -156,14 +183,24 @@ async def test_reflection_and_text_answers(
     await login_as("learner")
     assert (await enrol(client)).status_code == 303
     saved = await answer(client, "stufen", "eigene-praegung", {"eigene-praegung": payload})
-    assert saved.status_code == 303
+    problem = refusal(payload, 10_000)
+    if problem is not None:
+        assert_refused(saved, problem)
+        notes = assert_answered(await client.get("/notizen"))
+        assert shown(payload)[:20] not in notes.get_text(), "the refused note was stored"
+        if problem is CONTROL:
+            text = await answer(client, "zeit", "hall-1", {"hall-1": payload})
+            assert_refused(text, CONTROL)
+            return
+    else:
+        assert saved.status_code == 303
     reflection_page = assert_answered(await client.get(f"/courses/{COURSE}/pages/stufen"))
     notes = assert_answered(await client.get("/notizen"))
-    if payload.strip("\x00"):
+    if problem is None:
         textarea = reflection_page.find("textarea", attrs={"name": "eigene-praegung"})
         assert textarea is not None
-        assert shown(payload)[:50] in textarea.get_text()
-        assert shown(payload)[:50] in notes.get_text()
+        assert payload[:50] in textarea.get_text()
+        assert payload[:50] in notes.get_text()
 
     text = await answer(client, "zeit", "hall-1", {"hall-1": payload})
     assert text.status_code == 303
@@ -184,6 +221,12 @@ async def test_final_test_text_answer(
     await enrol(client)
     attempt = await start_test(client)
     response = await submit_test(client, attempt, {"test-1": payload, "test-3": payload})
+    # Length is the grading's to judge (the result says "zu lang"); control characters never.
+    if refusal(payload, len(payload)) is CONTROL:
+        assert_refused(response, CONTROL)
+        again = await client.get(f"/courses/{COURSE}/test/{attempt}")
+        assert again.status_code == 200, "the refused submission used up the attempt"
+        return
     assert response.status_code == 303
     assert_answered(await client.get(response.headers["location"].split("#")[0]))
 
@@ -205,6 +248,11 @@ async def test_name_at_first_admin_setup(
         },
     )
     page = assert_answered(response)
+    problem = refusal(payload, 200)
+    if problem is not None:
+        assert_refused(response, problem)
+        assert await services.db.scalar("SELECT count(*) FROM users") == 0
+        return
     if response.status_code == 400:
         assert page.find(class_="error-summary") is not None  # refused, and said why
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -17,7 +19,7 @@ from learning.web.completion import try_complete
 from learning.web.cookies import FLASH_COOKIE
 from learning.web.csrf import csrf_token
 from learning.web.flash import redirect
-from learning.web.forms import clean_text
+from learning.web.forms import checked_text
 from learning.web.lesson_shell import page_path
 from learning.web.resolve import course_or_404, current_user, page_or_404, services_of
 from learning.web.templating import render
@@ -144,7 +146,7 @@ async def answer(request: Request) -> Response:
 
     if question.type == "reflection":
         raw = form.get(question.id)
-        text = clean_text(
+        text = checked_text(
             raw if isinstance(raw, str) else "", max_length=MAX_REFLECTION, multiline=True
         )
         if not text:
@@ -201,10 +203,13 @@ async def answer(request: Request) -> Response:
 
 
 def _multi(form: FormData) -> dict[str, list[str]]:
+    """Every answer value, refused on control characters; grading says what is too long."""
     result: dict[str, list[str]] = {}
     for key, value in form.multi_items():
         if isinstance(value, str):
-            result.setdefault(key, []).append(value)
+            # No length bound here: the body limit caps it, and grading's "zu lang" is clearer.
+            text = checked_text(value, max_length=sys.maxsize, strip=False, multiline=True)
+            result.setdefault(key, []).append(text)
     return result
 
 

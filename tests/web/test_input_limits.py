@@ -124,3 +124,62 @@ async def test_import_has_its_larger_limit(client: httpx.AsyncClient, login_as: 
     token = await csrf_for(client, "/login")
     refused = await client.post("/sprache", data={"csrf_token": token, "next": "x" * (3 * MB)})
     german_error(refused, 413, "Anfrage zu groß")
+
+
+CONTROL = (
+    "Eine Eingabe enthält Steuerzeichen, die nicht erlaubt sind. Bitte prüfen Sie Ihre Eingaben."
+)
+
+
+async def test_multiline_fields_keep_line_breaks_and_tabs(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services
+) -> None:
+    await login_as("learner")
+    await enrol(client)
+    token = await csrf_for(client, f"/courses/{COURSE}/pages/stufen")
+    url = f"/courses/{COURSE}/pages/stufen/answer/eigene-praegung"
+    # A full textarea: the browser counts each CRLF it sends as one character.
+    full = "a\r\n" * 3333 + "a"
+    saved = await client.post(url, data={"eigene-praegung": full, "csrf_token": token})
+    assert saved.status_code == 303
+    stored = await services.db.scalar("SELECT text FROM reflections")
+    assert stored == "a\n" * 3333 + "a"
+    saved = await client.post(
+        url, data={"eigene-praegung": "Zeile 1\r\nZeile 2\tEnde", "csrf_token": token}
+    )
+    assert saved.status_code == 303
+    assert await services.db.scalar("SELECT text FROM reflections") == "Zeile 1\nZeile 2\tEnde"
+    refused = await client.post(
+        url, data={"eigene-praegung": "Escape \x1b[2J", "csrf_token": token}
+    )
+    german_error(refused, 400, "Ungültige Anfrage")
+    assert CONTROL in refused.text
+    assert await services.db.scalar("SELECT text FROM reflections") == "Zeile 1\nZeile 2\tEnde"
+
+
+@pytest.mark.parametrize("name", ["Gruppe\tNord", "Gruppe\nNord", "Gruppe\x7f", "Gruppe\u2066"])
+async def test_single_line_fields_refuse_every_control_character(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services, name: str
+) -> None:
+    await login_as("admin")
+    token = await csrf_for(client, "/admin/groups")
+    response = await client.post("/admin/groups", data={"name": name, "csrf_token": token})
+    german_error(response, 400, "Ungültige Anfrage")
+    assert CONTROL in response.text
+    assert await services.db.scalar("SELECT count(*) FROM groups") == 0
+
+
+async def test_overlong_name_is_refused_not_cut(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services
+) -> None:
+    admin = await login_as("admin")
+    token = await csrf_for(client, f"/admin/users/{admin.id}")
+    response = await client.post(
+        f"/admin/users/{admin.id}",
+        data={"email": admin.email, "name": "N" * 201, "role": "admin", "csrf_token": token},
+    )
+    german_error(response, 400, "Ungültige Anfrage")
+    assert "Eine Eingabe ist zu lang." in response.text
+    assert (
+        await services.db.scalar("SELECT name FROM users WHERE id = ?", (admin.id,)) == admin.name
+    )
