@@ -48,3 +48,10 @@ def test_secret_never_in_repr_or_log(caplog: pytest.LogCaptureFixture) -> None:
         logging.getLogger("t").info("settings: %s", settings)
     assert "super-geheimer" not in caplog.text
     assert isinstance(settings.secret_key, Secret)
+
+
+def test_import_body_limit_from_environment() -> None:
+    env = {"LEARNING_SECRET_KEY": "k" * 32, "LEARNING_MAX_IMPORT_BYTES": "4096"}
+    assert settings_from_env(env).max_import_body == 4096
+    with pytest.raises(ConfigError, match="LEARNING_MAX_IMPORT_BYTES"):
+        settings_from_env({**env, "LEARNING_MAX_IMPORT_BYTES": "10"})

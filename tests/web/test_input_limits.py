@@ -4,12 +4,24 @@ and an oversized body is refused before it is read."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
 
+from learning.app import create_app
+from learning.clock import FrozenClock
 from learning.web.services import Services
-from tests.conftest import LoginAs, csrf_for, soup
+from tests.conftest import (
+    LoginAs,
+    add_user,
+    csrf_for,
+    fast_hasher,
+    log_in,
+    make_settings,
+    new_client,
+    soup,
+)
 from tests.web.learner_flow import COURSE, enrol
 
 HUGE = "9" * 23
@@ -183,3 +195,19 @@ async def test_overlong_name_is_refused_not_cut(
     assert (
         await services.db.scalar("SELECT name FROM users WHERE id = ?", (admin.id,)) == admin.name
     )
+
+
+async def test_import_limit_is_the_configured_one(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "t.sqlite3").with_overrides(max_import_body=8 * 1024)
+    application = create_app(settings, clock=FrozenClock(), announce=False)
+    application.state.services.hasher = fast_hasher()
+    services: Services = application.state.services
+    async with application.router.lifespan_context(application), new_client(application) as c:
+        await add_user(services, services.clock(), "admin", email="a@example.org", name="A")
+        assert (await log_in(c, "a@example.org")).status_code == 303
+        token = await csrf_for(c, "/admin/import")
+        csv = ("email;name;role;group\r\n" + "x@example.org;X;learner;\r\n" * 400).encode()
+        response = await c.post(
+            "/admin/import", data={"csrf_token": token}, files={"file": ("k.csv", csv, "text/csv")}
+        )
+        german_error(response, 413, "Anfrage zu groß")
