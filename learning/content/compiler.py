@@ -370,11 +370,14 @@ class _CourseCompiler:
     def content_hash(self) -> str:
         digest = hashlib.sha256()
         try:
+            root = self.dir.resolve()
             paths = sorted(p for p in self.dir.rglob("*") if p.is_file())
         except OSError:
             paths = []
         for path in paths:
             try:
+                if path.is_symlink() and not path.resolve().is_relative_to(root):
+                    continue  # not course content (E407 in media/): never read what it points at
                 data = path.read_bytes()
             except OSError:
                 continue
