@@ -65,7 +65,8 @@ async def media(request: Request) -> Response:
         path,
         media_type=_TYPES[suffix],
         headers={
-            "cache-control": "public, max-age=3600",
+            # Private: whether a file may be shown depends on who asks (closed courses).
+            "cache-control": "private, max-age=3600",
             # An SVG opened directly must not run anything, whatever it contains.
             "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
         },

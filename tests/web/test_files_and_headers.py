@@ -112,6 +112,8 @@ async def test_closed_course_files_only_for_those_who_may_read_it(file_app: Star
             await progress.enrol(tx, int(user["id"]), "zu", services.clock())
         response = await insider.get("/courses/zu/media/plan.png")
         assert (response.status_code, response.content) == (200, b"\x89PNG plan")
+        # A shared cache must not hand it to the outsider.
+        assert response.headers["cache-control"] == "private, max-age=3600"
         assert (await insider.get("/courses/zu/glossar")).status_code == 200
     async with signed_in(file_app, "trainer", "t@example.org") as trainer:
         assert (await trainer.get("/courses/zu/media/plan.png")).status_code == 200
