@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from datetime import UTC, date, datetime
 
 from learning import reporting
@@ -143,8 +145,8 @@ async def test_delete_keeps_aggregate_counts(db: Database) -> None:
     after = reporting.figures("x", rows)
     assert before == after
     n1 = next(r for r in rows if r.user_id == known.ids["n1"])
-    assert n1.name == f"Anonym {known.ids['n1']}" and n1.certificate is None
-    data = await privacy.export_learner(db, known.ids["n1"])
+    assert n1.name == "Gelöschtes Konto" and n1.certificate is None
+    data = await privacy.export_learner(db, known.ids["n1"], now=datetime(2026, 3, 1))
     assert data["account"]["email"].endswith("@invalid")
     assert data["answers"] == [] and data["reflections"] == []
 
