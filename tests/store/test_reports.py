@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from datetime import UTC, date, datetime
 
 from learning import reporting
