@@ -1,6 +1,6 @@
 """What a report export holds, shared by the web export and `learning report`.
 
-Named mode exports the per-learner rows (streamed from the database); aggregate mode
+Named mode exports the per-learner rows (read first, then streamed); aggregate mode
 exports the per-group figures, with small groups merged or left out as on screen.
 """
 
@@ -13,7 +13,7 @@ from learning.config import Settings
 from learning.exports import Column, ExportInfo, Row
 from learning.reporting import Counted, Figures, figures, group_figures
 from learning.store.db import Database
-from learning.store.reports import LearnerFilter, LearnerRow, iterate_learners, learners
+from learning.store.reports import LearnerFilter, LearnerRow, snapshot_learners
 
 STATUS_LABELS = {
     "not_started": "nicht begonnen",
@@ -93,10 +93,8 @@ async def _aggregate_rows(rows: Sequence[Counted], settings: Settings) -> AsyncI
         yield figures_dict(item)
 
 
-async def _learner_rows(
-    db: Database, course_id: str, page_ids: Sequence[str], flt: LearnerFilter
-) -> AsyncIterator[Row]:
-    async for row in iterate_learners(db, course_id, page_ids, flt):
+async def _learner_rows(rows: Sequence[LearnerRow]) -> AsyncIterator[Row]:
+    for row in rows:
         yield learner_dict(row)
 
 
@@ -118,7 +116,10 @@ async def export_parts(
         filters=filters,
         generated_at=now,
     )
+    # The rows are read before the first byte goes out, on a connection of the export's
+    # own (`Database.snapshot`): the download then takes as long as the client likes
+    # without holding a reader or a read snapshot.
+    rows = await snapshot_learners(db, course_id, page_ids, flt)
     if settings.reports == "named":
-        return info, LEARNER_COLUMNS, _learner_rows(db, course_id, page_ids, flt)
-    rows = await learners(db, course_id, page_ids, flt)
+        return info, LEARNER_COLUMNS, _learner_rows(rows)
     return info, GROUP_COLUMNS, _aggregate_rows(rows, settings)

@@ -183,6 +183,14 @@ async def iterate_learners(
         yield _row(row)
 
 
+async def snapshot_learners(
+    db: Database, course_id: str, page_ids: Sequence[str], flt: LearnerFilter
+) -> list[LearnerRow]:
+    """The sorted learner table for an export, read in one go on a connection of its own."""
+    sql, params = _learner_query(course_id, page_ids, flt)
+    return [_row(row) for row in await db.snapshot(sql, params)]
+
+
 async def learners(
     db: Database,
     course_id: str,

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from learning.content.model import Course
 from learning.exports import FORMATS, MEDIA_TYPES, export_stream
+from learning.i18n import N_
 from learning.report_export import (
     GROUP_COLUMNS,
     LEARNER_COLUMNS,
@@ -27,11 +31,14 @@ from learning.reporting import (
 )
 from learning.store import audit as audit_store
 from learning.store import reports, users
+from learning.store.db import ExportsBusy
 from learning.web.admin_common import audit, course_or_404, courses, services_of
 from learning.web.charts import bar_chart
 from learning.web.forms import clean_text
 from learning.web.report_cache import ResultCache
 from learning.web.templating import render
+
+EXPORTS_BUSY = N_("Gerade laufen zu viele Exporte, bitte gleich erneut versuchen.")
 
 # 200 rows: a screenful to scan and sort, and cheap enough to render per request.
 TABLE_PAGE = 200
@@ -214,24 +221,54 @@ async def report_export(request: Request) -> Response:
     if fmt not in FORMATS:
         fmt = "csv"
     delimiter = "," if request.query_params.get("delimiter") == "comma" else ";"
-    info, columns, rows = await export_parts(
-        services.db,
-        services.settings,
-        course_id=course.id,
-        course_title=course.title,
-        page_ids=_page_ids(course),
-        flt=flt,
-        filters={k: v for k, v in raw.items() if v and k not in ("sort", "dir")},
-        now=services.clock(),
-    )
-    async with services.db.transaction() as tx:
-        await audit(request, tx, "report.export", "course", course.id, {"format": fmt, **raw})
+    try:
+        release = await services.db.export_slot()
+    except ExportsBusy:
+        raise HTTPException(503, EXPORTS_BUSY) from None
+    try:
+        info, columns, rows = await export_parts(
+            services.db,
+            services.settings,
+            course_id=course.id,
+            course_title=course.title,
+            page_ids=_page_ids(course),
+            flt=flt,
+            filters={k: v for k, v in raw.items() if v and k not in ("sort", "dir")},
+            now=services.clock(),
+        )
+        async with services.db.transaction() as tx:
+            await audit(request, tx, "report.export", "course", course.id, {"format": fmt, **raw})
+    except BaseException:
+        release()
+        raise
     filename = f"bericht-{course.id}.{fmt}".replace('"', "")
-    return StreamingResponse(
+    return SlotResponse(
         export_stream(fmt, info, columns, rows, delimiter=delimiter),
+        release=release,
         media_type=MEDIA_TYPES[fmt],
         headers={"content-disposition": f'attachment; filename="{filename}"'},
     )
+
+
+class SlotResponse(StreamingResponse):
+    """A download that gives its export slot back however it ends (done, dropped, failed)."""
+
+    def __init__(
+        self,
+        content: AsyncIterator[bytes],
+        *,
+        release: Callable[[], None],
+        media_type: str,
+        headers: dict[str, str],
+    ) -> None:
+        super().__init__(content, media_type=media_type, headers=headers)
+        self._release = release
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._release()
 
 
 async def audit_log(request: Request) -> Response:
