@@ -110,13 +110,14 @@ class FigureRow(NamedTuple):
     seconds: int
     best_score: float | None
     completed_at: str | None
+    last_activity: str | None
 
 
 # The figures read the same rows as the learner table, with the filters applied, but
 # only the columns they count: no names, no certificate, no sort.
 _FIGURES = (
     "SELECT group_id, group_name, enrolled, started, status, seconds, best_score,"
-    " completed_at FROM r"
+    " completed_at, last_activity FROM r"
 )
 
 
@@ -213,7 +214,7 @@ async def figure_rows(
 ) -> list[FigureRow]:
     sql, params = _learner_query(course_id, page_ids, flt, select=_FIGURES)
     return [
-        FigureRow(r[0], r[1], bool(r[2]), bool(r[3]), r[4], int(r[5]), r[6], r[7])
+        FigureRow(r[0], r[1], bool(r[2]), bool(r[3]), r[4], int(r[5]), r[6], r[7], r[8])
         for r in await db.fetchall(sql, params)
     ]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from datetime import date
 
 from starlette.exceptions import HTTPException
@@ -19,15 +18,9 @@ from learning.report_export import (
     GROUP_COLUMNS,
     LEARNER_COLUMNS,
     STATUS_LABELS,
+    ReportView,
     export_parts,
-    visible_total,
-)
-from learning.reporting import (
-    Figures,
-    GroupTable,
-    MonthCount,
-    completion_over_time,
-    group_figures,
+    report_view,
 )
 from learning.store import audit as audit_store
 from learning.store import reports, users
@@ -100,37 +93,16 @@ def _page_ids(course: Course) -> list[str]:
     return [page.id for page in course.content_pages]
 
 
-@dataclass(frozen=True, slots=True)
-class CourseFigures:
-    """Everything a report page computes from the learner rows of one selection."""
-
-    count: int
-    total: Figures | None
-    groups: GroupTable
-    months: list[MonthCount]
-
-
 async def _course_figures(
     request: Request, course: Course, flt: reports.LearnerFilter
-) -> CourseFigures:
+) -> ReportView:
     services = services_of(request)
-    settings = services.settings
     page_ids = _page_ids(course)
-
-    async def compute() -> CourseFigures:
-        rows = await reports.figure_rows(services.db, course.id, page_ids, flt)
-        total = visible_total(rows, settings)
-        return CourseFigures(
-            count=len(rows),
-            total=total,
-            groups=group_figures(
-                rows, named=settings.reports == "named", min_group=settings.min_group
-            ),
-            months=completion_over_time(rows) if total is not None else [],
-        )
-
-    cache: ResultCache[CourseFigures] = services.figure_cache
-    return await cache.get((course.id, tuple(page_ids), flt), compute)
+    cache: ResultCache[ReportView] = services.figure_cache
+    return await cache.get(
+        (course.id, tuple(page_ids), flt),
+        lambda: report_view(services.db, services.settings, course.id, page_ids, flt),
+    )
 
 
 async def _table_page(
@@ -178,6 +150,10 @@ async def report_course(request: Request) -> Response:
     else:
         figures, rows = await _course_figures(request, course, flt), []
     total, groups, months = figures.total, figures.groups, figures.months
+    widened = False
+    for key, value in (("from", figures.flt.since), ("to", figures.flt.until)):
+        if value is not None and raw[key] != value.isoformat():
+            raw[key], widened = value.isoformat(), True
     query = {k: v for k, v in raw.items() if v}
     pages = max(1, -(-figures.count // TABLE_PAGE))
     if page > pages:
@@ -190,6 +166,8 @@ async def report_course(request: Request) -> Response:
             "course": course,
             "named": named,
             "total": total,
+            "refusal": figures.refusal,
+            "widened": widened,
             "groups": groups,
             "months": months,
             "rows": rows,
@@ -204,7 +182,13 @@ async def report_course(request: Request) -> Response:
             "statuses": STATUS_LABELS,
             "sort_columns": reports.SORT_COLUMNS,
             "group_chart": bar_chart(
-                [(g.label, g.completion_rate or 0.0) for g in groups.rows], maximum=100, unit="%"
+                [
+                    (g.label, g.completion_rate)
+                    for g in groups.rows
+                    if g.completion_rate is not None
+                ],
+                maximum=100,
+                unit="%",
             ),
             "month_chart": bar_chart([(m.month, float(m.completed)) for m in months]),
             "learner_columns": LEARNER_COLUMNS,
