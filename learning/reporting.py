@@ -68,29 +68,18 @@ class GroupTable:
 
 
 def group_figures(rows: Iterable[Counted], *, named: bool, min_group: int) -> GroupTable:
-    """Figures per group, side by side.
+    """Figures per group, side by side, exact: for named mode only.
 
-    In aggregate mode groups smaller than `min_group` are merged into "weitere"; if that
-    merged group is still smaller, it is left out and only counted as suppressed.
+    Aggregate mode goes through `aggregate_report`, which merges and suppresses.
     """
+    if not named:
+        return aggregate_report(list(rows), min_group=min_group).groups
     by_group: dict[str, list[Counted]] = defaultdict(list)
     for row in rows:
         by_group[row.group_name or NO_GROUP].append(row)
-    shown: list[Figures] = []
-    others: list[Counted] = []
-    for name in sorted(by_group, key=str.casefold):
-        members = by_group[name]
-        if named or len(members) >= min_group:
-            shown.append(figures(name, members))
-        else:
-            others.extend(members)
-    suppressed = 0
-    if others:
-        if len(others) >= min_group:
-            shown.append(figures(OTHERS, others))
-        else:
-            suppressed = len(others)
-    return GroupTable(tuple(shown), suppressed)
+    return GroupTable(
+        tuple(figures(name, by_group[name]) for name in sorted(by_group, key=str.casefold)), 0
+    )
 
 
 @dataclass(frozen=True, slots=True)
