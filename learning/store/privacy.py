@@ -149,10 +149,13 @@ async def _forget_identity(
     # The e-mail is replaced wherever it occurs. A name can be a common word, so it is
     # replaced everywhere only in entries about this account, elsewhere where a value
     # is exactly the name.
-    for entry in await tx.fetchall("SELECT id, target_type, target_id, details FROM audit_log"):
-        text = str(entry["details"]).casefold()
-        if old_email.casefold() not in text and not any(n.casefold() in text for n in names):
-            continue
+    needles = [old_email, *sorted(names)]
+    where = " OR ".join(["instr(lower(details), lower(?))"] * len(needles))
+    candidates = await tx.fetchall(
+        f"SELECT id, target_type, target_id, details FROM audit_log WHERE {where}",  # noqa: S608 - placeholders only
+        needles,
+    )
+    for entry in candidates:
         details = json.loads(entry["details"])
         about = entry["target_type"] == "user" and entry["target_id"] == str(user_id)
         replacements = [(old_email, email)]
