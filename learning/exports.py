@@ -45,6 +45,7 @@ class ExportInfo:
     min_group: int
     filters: Mapping[str, str]
     generated_at: datetime
+    note: str | None = None  # why an aggregate export holds no figures
 
     def lines(self) -> list[str]:
         mode = (
@@ -58,6 +59,7 @@ class ExportInfo:
             f"# Berichtsmodus: {self.mode} – {mode}",
             f"# Filter: {filters}",
             f"# Erstellt: {self.generated_at.strftime(DB_FORMAT)} UTC",
+            *([f"# Hinweis: {self.note}"] if self.note else []),
         ]
 
 
@@ -180,6 +182,7 @@ async def json_stream(
         "min_group": info.min_group,
         "filters": dict(info.filters),
         "generated_at": info.generated_at.strftime(DB_FORMAT),
+        **({"note": info.note} if info.note else {}),
         "columns": [{"key": c.key, "title": c.title} for c in columns],
     }
     yield (json.dumps(head, ensure_ascii=False)[:-1] + ', "rows": [\n').encode("utf-8")

@@ -177,4 +177,6 @@ async def export_parts(
         rows = await snapshot_learners(db, course_id, page_ids, flt)
         return info, LEARNER_COLUMNS, _learner_rows(rows)
     view = await report_view(db, settings, course_id, page_ids, flt)
+    if view.refusal is not None:
+        info = dataclasses.replace(info, note=view.refusal % {"n": settings.min_group})
     return info, GROUP_COLUMNS, _aggregate_rows(view)

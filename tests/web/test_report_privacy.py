@@ -118,7 +118,9 @@ async def test_a_group_filter_that_leaves_out_fewer_than_five_is_not_answered(
     export = await client.get(
         "/admin/reports/kurs-a/export", params={"group": group_a, "format": "json"}
     )
-    assert json.loads(export.content)["rows"] == []
+    exported = json.loads(export.content)
+    assert exported["rows"] == []
+    assert "lässt weniger als 5 Lernende" in exported["note"]
 
 
 async def test_filters_cannot_be_combined_in_aggregate_mode(
