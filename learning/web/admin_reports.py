@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import date
 
@@ -30,6 +31,12 @@ from learning.web.charts import bar_chart
 from learning.web.forms import clean_text
 from learning.web.report_cache import ResultCache
 from learning.web.templating import render
+
+log = logging.getLogger("learning.web")
+
+# Ten minutes: a report of 10,000 learners is about 1.5 MB, so only a stalled client
+# takes that long.
+EXPORT_MAX_SECONDS = 600.0
 
 EXPORTS_BUSY = N_("Gerade laufen zu viele Exporte, bitte gleich erneut versuchen.")
 
@@ -249,8 +256,15 @@ class SlotResponse(StreamingResponse):
         self._release = release
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # A client that stops reading but keeps the connection open would hold its slot
+        # for ever: after EXPORT_MAX_SECONDS the download is cut off and the slot freed.
         try:
-            await super().__call__(scope, receive, send)
+            async with asyncio.timeout(EXPORT_MAX_SECONDS):
+                await super().__call__(scope, receive, send)
+        except TimeoutError:
+            log.warning(
+                "Export nach %s s abgebrochen: der Client liest zu langsam", EXPORT_MAX_SECONDS
+            )
         finally:
             self._release()
 

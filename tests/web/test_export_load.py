@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 
 from learning.config import Settings
 from learning.store.checkpoints import BackgroundCheckpoints
+from learning.web import admin_reports
 from learning.web.services import Services
 from tests.conftest import CreateUser, LoginAs, log_in, new_client, soup
 from tests.web.learner_flow import CONTENT_PAGES, COURSE, enrol
@@ -208,3 +209,25 @@ async def test_a_stalled_download_does_not_keep_the_wal_growing(
         assert download.status == 200
     finally:
         await checkpoints.stop()
+
+
+async def test_a_download_that_stalls_too_long_is_cut_off_and_frees_its_slot(
+    app: Starlette, services: Services, admin_cookie: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await seed_learners(services, LEARNERS)
+    monkeypatch.setattr(admin_reports, "EXPORT_MAX_SECONDS", 0.5)
+    path = f"/admin/reports/{COURSE}/export?format=csv"
+    stalled = [StalledDownload(app, path, admin_cookie) for _ in range(2)]
+    for download in stalled:
+        download.start()
+        await asyncio.wait_for(download.holding.wait(), timeout=60)
+    # Neither client reads on; both downloads end at the limit, and a new one runs.
+    for download in stalled:
+        await download.wait()
+        assert download.status == 200
+        assert bytes(download.body).decode("utf-8-sig").count("@example.org") < LEARNERS
+    again = StalledDownload(app, path, admin_cookie)
+    again.resume.set()
+    again.start()
+    await again.wait()
+    assert again.status == 200
