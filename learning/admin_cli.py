@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 from learning.clock import utc_now
 from learning.config import Settings
 from learning.exports import FORMATS, Column, ExportInfo, Row, export_stream
-from learning.report_export import GROUP_COLUMNS, export_parts, figures_dict, visible_total
+from learning.report_export import GROUP_COLUMNS, export_parts, figures_dict, report_view
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -124,10 +124,10 @@ def cmd_report(args: argparse.Namespace) -> int:
             else:
                 overview: list[Row] = []
                 for item in catalog.courses:
-                    found = await reports.learners(
-                        db, item.id, [p.id for p in item.content_pages], flt
+                    view = await report_view(
+                        db, settings, item.id, [p.id for p in item.content_pages], flt
                     )
-                    total = visible_total(found, settings)
+                    total = view.total
                     if total is not None:
                         overview.append({**figures_dict(total), "course": item.id})
                 info = ExportInfo(

@@ -1,19 +1,31 @@
 """What a report export holds, shared by the web export and `learning report`.
 
-Named mode exports the per-learner rows (streamed from the database); aggregate mode
-exports the per-group figures, with small groups merged or left out as on screen.
+Named mode exports the per-learner rows (read first, then streamed); aggregate mode
+exports exactly the figures the report page shows (`report_view`), suppressed cells empty.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from learning.config import Settings
 from learning.exports import Column, ExportInfo, Row
-from learning.reporting import Counted, Figures, figures, group_figures
+from learning.reporting import (
+    TOO_FEW,
+    Figures,
+    GroupTable,
+    MonthCount,
+    aggregate_report,
+    completion_over_time,
+    figures,
+    group_figures,
+    select,
+)
 from learning.store.db import Database
-from learning.store.reports import LearnerFilter, LearnerRow, iterate_learners, learners
+from learning.store.reports import LearnerFilter, LearnerRow, figure_rows, snapshot_learners
 
 STATUS_LABELS = {
     "not_started": "nicht begonnen",
@@ -76,27 +88,67 @@ def figures_dict(item: Figures) -> Row:
     }
 
 
-def visible_total(rows: Sequence[Counted], settings: Settings) -> Figures | None:
-    """The course figures, or None when aggregate mode must hide them (too few learners)."""
-    total = figures("Gesamt", rows)
-    if settings.reports == "aggregate" and total.participants < settings.min_group:
-        return None
-    return total
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    """What a report shows for one filter, the same on screen, in exports and on the CLI."""
+
+    count: int  # learners in the selection
+    total: Figures | None
+    groups: GroupTable
+    months: list[MonthCount]
+    flt: LearnerFilter  # the filter as applied (aggregate mode widens date ranges)
+    refusal: str | None  # why aggregate mode shows no figures for this selection
 
 
-async def _aggregate_rows(rows: Sequence[Counted], settings: Settings) -> AsyncIterator[Row]:
-    total = visible_total(rows, settings)
-    if total is not None:
-        yield figures_dict(total)
-    table = group_figures(rows, named=False, min_group=settings.min_group)
-    for item in table.rows:
+async def report_view(
+    db: Database,
+    settings: Settings,
+    course_id: str,
+    page_ids: Sequence[str],
+    flt: LearnerFilter,
+) -> ReportView:
+    k = settings.min_group
+    if settings.reports == "named":
+        rows = await figure_rows(db, course_id, page_ids, flt)
+        return ReportView(
+            len(rows),
+            figures("Gesamt", rows),
+            group_figures(rows, named=True, min_group=k),
+            completion_over_time(rows),
+            flt,
+            None,
+        )
+    # Aggregate mode filters in Python over the whole course: the rules compare the
+    # selection with the course (see reporting.py).
+    everyone = await figure_rows(db, course_id, page_ids, LearnerFilter())
+    chosen = select(
+        everyone,
+        group_id=flt.group_id,
+        status=flt.status,
+        since=flt.since,
+        until=flt.until,
+        min_group=k,
+    )
+    applied = dataclasses.replace(flt, since=chosen.since, until=chosen.until)
+    if chosen.refusal is not None:
+        return ReportView(len(chosen.rows), None, GroupTable((), 0), [], applied, chosen.refusal)
+    unfiltered = applied == LearnerFilter(sort=flt.sort, descending=flt.descending)
+    report = aggregate_report(chosen.rows, min_group=k, breakdown=unfiltered)
+    refusal = None if report.total is not None else TOO_FEW
+    return ReportView(
+        len(chosen.rows), report.total, report.groups, report.months, applied, refusal
+    )
+
+
+async def _aggregate_rows(view: ReportView) -> AsyncIterator[Row]:
+    if view.total is not None:
+        yield figures_dict(view.total)
+    for item in view.groups.rows:
         yield figures_dict(item)
 
 
-async def _learner_rows(
-    db: Database, course_id: str, page_ids: Sequence[str], flt: LearnerFilter
-) -> AsyncIterator[Row]:
-    async for row in iterate_learners(db, course_id, page_ids, flt):
+async def _learner_rows(rows: Sequence[LearnerRow]) -> AsyncIterator[Row]:
+    for row in rows:
         yield learner_dict(row)
 
 
@@ -119,6 +171,12 @@ async def export_parts(
         generated_at=now,
     )
     if settings.reports == "named":
-        return info, LEARNER_COLUMNS, _learner_rows(db, course_id, page_ids, flt)
-    rows = await learners(db, course_id, page_ids, flt)
-    return info, GROUP_COLUMNS, _aggregate_rows(rows, settings)
+        # The rows are read before the first byte goes out, on a connection of the
+        # export's own (`Database.snapshot`): the download then takes as long as the
+        # client likes without holding a reader or a read snapshot.
+        rows = await snapshot_learners(db, course_id, page_ids, flt)
+        return info, LEARNER_COLUMNS, _learner_rows(rows)
+    view = await report_view(db, settings, course_id, page_ids, flt)
+    if view.refusal is not None:
+        info = dataclasses.replace(info, note=view.refusal % {"n": settings.min_group})
+    return info, GROUP_COLUMNS, _aggregate_rows(view)

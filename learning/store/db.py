@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,16 @@ CACHED_STATEMENTS = 1024
 
 class NotFound(Exception):
     """A row that the caller asked for by key does not exist (or is not theirs)."""
+
+
+class ExportsBusy(Exception):
+    """Every export slot is taken: the caller should try again in a moment."""
+
+
+# Exports run at most this many at a time, each on a connection of its own: a download
+# is as slow as the client that reads it, and must hold neither a pooled reader (pages
+# would queue behind it) nor a read snapshot (the WAL could not be checkpointed).
+EXPORT_SLOTS = 2
 
 
 async def connect(path: Path, *, readonly: bool) -> aiosqlite.Connection:
@@ -78,9 +88,10 @@ class Transaction:
 class Database:
     """The app's handle on SQLite. Open in the lifespan, close in its shutdown."""
 
-    def __init__(self, path: Path, *, readers: int = 3) -> None:
+    def __init__(self, path: Path, *, readers: int = 3, exports: int = EXPORT_SLOTS) -> None:
         self.path = path
         self._reader_count = readers
+        self._export_slots = asyncio.Semaphore(exports)
         self._writer: aiosqlite.Connection | None = None
         self._readers: list[aiosqlite.Connection] = []
         self._pool: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
@@ -164,6 +175,37 @@ class Database:
     async def scalar(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
+
+    async def export_slot(self) -> Callable[[], None]:
+        """Take an export slot without waiting; call the result to give it back.
+
+        Raises ExportsBusy when all are taken: a queue would only make the admin wait
+        behind downloads whose speed nobody here controls.
+        """
+        if self._export_slots.locked():
+            raise ExportsBusy
+        await self._export_slots.acquire()  # free: returns without waiting
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self._export_slots.release()
+
+        return release
+
+    async def snapshot(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """All rows of one query, read on a connection of its own, which is then closed.
+
+        The read snapshot lasts as long as the query, not as long as the download that
+        streams the rows afterwards: WAL checkpoints are never held up by a slow client.
+        """
+        conn = await connect(self.path, readonly=True)
+        try:
+            return list(await conn.execute_fetchall(sql, params))
+        finally:
+            await conn.close()
 
     async def iterate(
         self, sql: str, params: Params = (), *, batch: int = 500

@@ -110,13 +110,14 @@ class FigureRow(NamedTuple):
     seconds: int
     best_score: float | None
     completed_at: str | None
+    last_activity: str | None
 
 
 # The figures read the same rows as the learner table, with the filters applied, but
 # only the columns they count: no names, no certificate, no sort.
 _FIGURES = (
     "SELECT group_id, group_name, enrolled, started, status, seconds, best_score,"
-    " completed_at FROM r"
+    " completed_at, last_activity FROM r"
 )
 
 
@@ -183,6 +184,14 @@ async def iterate_learners(
         yield _row(row)
 
 
+async def snapshot_learners(
+    db: Database, course_id: str, page_ids: Sequence[str], flt: LearnerFilter
+) -> list[LearnerRow]:
+    """The sorted learner table for an export, read in one go on a connection of its own."""
+    sql, params = _learner_query(course_id, page_ids, flt)
+    return [_row(row) for row in await db.snapshot(sql, params)]
+
+
 async def learners(
     db: Database,
     course_id: str,
@@ -205,7 +214,7 @@ async def figure_rows(
 ) -> list[FigureRow]:
     sql, params = _learner_query(course_id, page_ids, flt, select=_FIGURES)
     return [
-        FigureRow(r[0], r[1], bool(r[2]), bool(r[3]), r[4], int(r[5]), r[6], r[7])
+        FigureRow(r[0], r[1], bool(r[2]), bool(r[3]), r[4], int(r[5]), r[6], r[7], r[8])
         for r in await db.fetchall(sql, params)
     ]
 

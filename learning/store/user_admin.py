@@ -43,7 +43,8 @@ def _escape_like(text: str) -> str:
 
 
 async def search_users(db: Database, flt: UserFilter, *, limit: int = PAGE_SIZE) -> list[User]:
-    where: list[str] = []
+    # Deleted accounts (tombstones, anonymised = 2) are not accounts any more.
+    where: list[str] = ["u.anonymised < 2"]
     params: list[object] = []
     if flt.text:
         where.append("(u.name LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')")
@@ -58,7 +59,7 @@ async def search_users(db: Database, flt: UserFilter, *, limit: int = PAGE_SIZE)
     if flt.active is not None:
         where.append("u.active = ?")
         params.append(int(flt.active))
-    clause = (" WHERE " + " AND ".join(where)) if where else ""
+    clause = " WHERE " + " AND ".join(where)
     rows = await db.fetchall(
         f"{USER_SELECT}{clause} ORDER BY u.name COLLATE NOCASE, u.id LIMIT ?",
         (*params, limit),
@@ -76,7 +77,12 @@ async def update_user(
 
 
 async def set_active(tx: Transaction, user_id: int, active: bool) -> None:
-    await tx.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
+    # An anonymised or deleted account never becomes active again: nobody can sign in
+    # to it, and re-activating it would only bring back a pseudonym.
+    await tx.execute(
+        "UPDATE users SET active = ? WHERE id = ? AND (anonymised = 0 OR ? = 0)",
+        (int(active), user_id, int(active)),
+    )
     if not active:
         await tx.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
 
@@ -244,7 +250,7 @@ async def groups_with_counts(db: Database) -> list[GroupSummary]:
     rows = await db.fetchall(
         "SELECT g.id, g.name, count(u.id) AS members,"
         " coalesce(sum(u.role = 'learner'), 0) AS learners"
-        " FROM groups g LEFT JOIN users u ON u.group_id = g.id"
+        " FROM groups g LEFT JOIN users u ON u.group_id = g.id AND u.anonymised < 2"
         " GROUP BY g.id ORDER BY g.name"
     )
     return [GroupSummary(r["id"], r["name"], r["members"], r["learners"]) for r in rows]

@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from learning.i18n import N_
-from learning.store import users
+from learning.store import privacy, users
 from learning.store.audit import record
 from learning.store.db import NotFound, Transaction
 from learning.web.resolve import int_param
@@ -38,10 +38,17 @@ def course_or_404(request: Request, course_id: str) -> Course:
 
 
 async def user_or_404(request: Request, name: str = "user_id") -> users.User:
+    # A deleted account's tombstone only keeps the report counts right: to an admin it
+    # does not exist, so nothing can re-activate, re-invite or edit it.
+    db = services_of(request).db
+    user_id = int_param(request, name)
     try:
-        return await users.get_user(services_of(request).db, int_param(request, name))
+        user = await users.get_user(db, user_id)
     except NotFound:
-        raise HTTPException(404, N_("Dieses Konto gibt es nicht.")) from None
+        user = None
+    if user is None or await privacy.is_deleted(db, user_id):
+        raise HTTPException(404, N_("Dieses Konto gibt es nicht."))
+    return user
 
 
 async def audit(

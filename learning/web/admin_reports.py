@@ -3,35 +3,42 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+import logging
+from collections.abc import AsyncIterator, Callable
 from datetime import date
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from learning.content.model import Course
 from learning.exports import FORMATS, MEDIA_TYPES, export_stream
+from learning.i18n import N_
 from learning.report_export import (
     GROUP_COLUMNS,
     LEARNER_COLUMNS,
     STATUS_LABELS,
+    ReportView,
     export_parts,
-    visible_total,
-)
-from learning.reporting import (
-    Figures,
-    GroupTable,
-    MonthCount,
-    completion_over_time,
-    group_figures,
+    report_view,
 )
 from learning.store import audit as audit_store
 from learning.store import reports, users
+from learning.store.db import ExportsBusy
 from learning.web.admin_common import audit, course_or_404, courses, services_of
 from learning.web.charts import bar_chart
 from learning.web.forms import clean_text
 from learning.web.report_cache import ResultCache
 from learning.web.templating import render
+
+log = logging.getLogger("learning.web")
+
+# Ten minutes: a report of 10,000 learners is about 1.5 MB, so only a stalled client
+# takes that long.
+EXPORT_MAX_SECONDS = 600.0
+
+EXPORTS_BUSY = N_("Gerade laufen zu viele Exporte, bitte gleich erneut versuchen.")
 
 # 200 rows: a screenful to scan and sort, and cheap enough to render per request.
 TABLE_PAGE = 200
@@ -93,37 +100,16 @@ def _page_ids(course: Course) -> list[str]:
     return [page.id for page in course.content_pages]
 
 
-@dataclass(frozen=True, slots=True)
-class CourseFigures:
-    """Everything a report page computes from the learner rows of one selection."""
-
-    count: int
-    total: Figures | None
-    groups: GroupTable
-    months: list[MonthCount]
-
-
 async def _course_figures(
     request: Request, course: Course, flt: reports.LearnerFilter
-) -> CourseFigures:
+) -> ReportView:
     services = services_of(request)
-    settings = services.settings
     page_ids = _page_ids(course)
-
-    async def compute() -> CourseFigures:
-        rows = await reports.figure_rows(services.db, course.id, page_ids, flt)
-        total = visible_total(rows, settings)
-        return CourseFigures(
-            count=len(rows),
-            total=total,
-            groups=group_figures(
-                rows, named=settings.reports == "named", min_group=settings.min_group
-            ),
-            months=completion_over_time(rows) if total is not None else [],
-        )
-
-    cache: ResultCache[CourseFigures] = services.figure_cache
-    return await cache.get((course.id, tuple(page_ids), flt), compute)
+    cache: ResultCache[ReportView] = services.figure_cache
+    return await cache.get(
+        (course.id, tuple(page_ids), flt),
+        lambda: report_view(services.db, services.settings, course.id, page_ids, flt),
+    )
 
 
 async def _table_page(
@@ -171,6 +157,10 @@ async def report_course(request: Request) -> Response:
     else:
         figures, rows = await _course_figures(request, course, flt), []
     total, groups, months = figures.total, figures.groups, figures.months
+    widened = False
+    for key, value in (("from", figures.flt.since), ("to", figures.flt.until)):
+        if value is not None and raw[key] != value.isoformat():
+            raw[key], widened = value.isoformat(), True
     query = {k: v for k, v in raw.items() if v}
     pages = max(1, -(-figures.count // TABLE_PAGE))
     if page > pages:
@@ -183,6 +173,8 @@ async def report_course(request: Request) -> Response:
             "course": course,
             "named": named,
             "total": total,
+            "refusal": figures.refusal,
+            "widened": widened,
             "groups": groups,
             "months": months,
             "rows": rows,
@@ -197,7 +189,13 @@ async def report_course(request: Request) -> Response:
             "statuses": STATUS_LABELS,
             "sort_columns": reports.SORT_COLUMNS,
             "group_chart": bar_chart(
-                [(g.label, g.completion_rate or 0.0) for g in groups.rows], maximum=100, unit="%"
+                [
+                    (g.label, g.completion_rate)
+                    for g in groups.rows
+                    if g.completion_rate is not None
+                ],
+                maximum=100,
+                unit="%",
             ),
             "month_chart": bar_chart([(m.month, float(m.completed)) for m in months]),
             "learner_columns": LEARNER_COLUMNS,
@@ -214,24 +212,61 @@ async def report_export(request: Request) -> Response:
     if fmt not in FORMATS:
         fmt = "csv"
     delimiter = "," if request.query_params.get("delimiter") == "comma" else ";"
-    info, columns, rows = await export_parts(
-        services.db,
-        services.settings,
-        course_id=course.id,
-        course_title=course.title,
-        page_ids=_page_ids(course),
-        flt=flt,
-        filters={k: v for k, v in raw.items() if v and k not in ("sort", "dir")},
-        now=services.clock(),
-    )
-    async with services.db.transaction() as tx:
-        await audit(request, tx, "report.export", "course", course.id, {"format": fmt, **raw})
+    try:
+        release = await services.db.export_slot()
+    except ExportsBusy:
+        raise HTTPException(503, EXPORTS_BUSY) from None
+    try:
+        info, columns, rows = await export_parts(
+            services.db,
+            services.settings,
+            course_id=course.id,
+            course_title=course.title,
+            page_ids=_page_ids(course),
+            flt=flt,
+            filters={k: v for k, v in raw.items() if v and k not in ("sort", "dir")},
+            now=services.clock(),
+        )
+        async with services.db.transaction() as tx:
+            await audit(request, tx, "report.export", "course", course.id, {"format": fmt, **raw})
+    except BaseException:
+        release()
+        raise
     filename = f"bericht-{course.id}.{fmt}".replace('"', "")
-    return StreamingResponse(
+    return SlotResponse(
         export_stream(fmt, info, columns, rows, delimiter=delimiter),
+        release=release,
         media_type=MEDIA_TYPES[fmt],
         headers={"content-disposition": f'attachment; filename="{filename}"'},
     )
+
+
+class SlotResponse(StreamingResponse):
+    """A download that gives its export slot back however it ends (done, dropped, failed)."""
+
+    def __init__(
+        self,
+        content: AsyncIterator[bytes],
+        *,
+        release: Callable[[], None],
+        media_type: str,
+        headers: dict[str, str],
+    ) -> None:
+        super().__init__(content, media_type=media_type, headers=headers)
+        self._release = release
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # A client that stops reading but keeps the connection open would hold its slot
+        # for ever: after EXPORT_MAX_SECONDS the download is cut off and the slot freed.
+        try:
+            async with asyncio.timeout(EXPORT_MAX_SECONDS):
+                await super().__call__(scope, receive, send)
+        except TimeoutError:
+            log.warning(
+                "Export nach %s s abgebrochen: der Client liest zu langsam", EXPORT_MAX_SECONDS
+            )
+        finally:
+            self._release()
 
 
 async def audit_log(request: Request) -> Response:

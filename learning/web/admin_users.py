@@ -167,6 +167,7 @@ async def _detail_context(request: Request, user: User) -> dict[str, object]:
         "courses": courses(request),
         "groups": await users.list_groups(services.db),
         "roles": ROLE_LABELS,
+        "anonymised": await privacy.is_anonymised(services.db, user.id),
     }
 
 
@@ -217,6 +218,8 @@ async def user_set_active(request: Request, active: bool) -> Response:
     user = await user_or_404(request)
     if user.id == request.state.user.id:
         raise HTTPException(400, N_("Sie können Ihr eigenes Konto nicht deaktivieren."))
+    if active and await privacy.is_anonymised(services.db, user.id):
+        raise HTTPException(400, N_("Ein anonymisiertes Konto lässt sich nicht wieder aktivieren."))
     async with services.db.transaction() as tx:
         await user_admin.set_active(tx, user.id, active)
         await audit(request, tx, "user.enable" if active else "user.disable", "user", user.id)
@@ -239,7 +242,7 @@ async def user_enable(request: Request) -> Response:
 async def _user_link(request: Request, purpose: Purpose) -> Response:
     services = services_of(request)
     user = await user_or_404(request)
-    if not user.active:
+    if not user.active or await privacy.is_anonymised(services.db, user.id):
         raise HTTPException(400, N_("Für ein deaktiviertes Konto gibt es keine Links."))
     async with services.db.transaction() as tx:
         link = await issue_link(request, tx, user.id, purpose)
@@ -306,7 +309,7 @@ async def user_reset_progress(request: Request) -> Response:
 async def user_export(request: Request) -> Response:
     services = services_of(request)
     user = await user_or_404(request)
-    data = await privacy.export_learner(services.db, user.id)
+    data = await privacy.export_learner(services.db, user.id, now=services.clock())
     async with services.db.transaction() as tx:
         await audit(request, tx, "user.export", "user", user.id)
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
@@ -338,12 +341,23 @@ async def _erase(request: Request, *, delete: bool) -> Response:
         else:
             await privacy.anonymise(tx, user.id)
         await audit(request, tx, "user.delete" if delete else "user.anonymise", "user", user.id)
-    message = (
-        "Die personenbezogenen Daten sind gelöscht; die Zählwerte der Berichte bleiben erhalten."
-        if delete
-        else "Das Konto ist anonymisiert und deaktiviert."
+    if delete:
+        # The account is gone: its page answers 404 from now on.
+        return redirect(
+            request,
+            "/admin/users",
+            N_(
+                "Das Konto und seine personenbezogenen Daten sind gelöscht; die Zählwerte der"
+                " Berichte bleiben erhalten."
+            ),
+            "success",
+        )
+    return redirect(
+        request,
+        f"/admin/users/{user.id}",
+        N_("Das Konto ist anonymisiert und dauerhaft deaktiviert."),
+        "success",
     )
-    return redirect(request, f"/admin/users/{user.id}", message, "success")
 
 
 async def user_anonymise(request: Request) -> Response:

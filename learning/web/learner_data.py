@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from learning.progress import STATUS_LABELS, course_progress
-from learning.store import answers, attempts, progress
+from learning.store import answers, attempts, privacy, progress
 from learning.web.resolve import current_user, services_of
 from learning.web.templating import render
 
@@ -50,74 +49,11 @@ async def overview(request: Request) -> Response:
 
 
 async def export(request: Request) -> Response:
-    """Everything stored about the caller, as JSON: only the caller's own rows."""
+    """Everything stored about the caller (Art. 15 DSGVO): the admin's export, same function."""
     services = services_of(request)
     user = current_user(request)
-    db = services.db
-    data: dict[str, Any] = {
-        "format": "learning-personal-data/1",
-        "exported_at": services.clock().isoformat(),
-        "account": {
-            "email": user.email,
-            "name": user.name,
-            "role": user.role,
-            "group": user.group_name,
-            "locale": user.locale,
-            "created_at": user.created_at,
-        },
-        "enrolments": sorted(await progress.enrolled_courses(db, user.id)),
-        "page_views": {},
-        "reflections": [
-            {
-                "course": r.course_id,
-                "question": r.question_id,
-                "text": r.text,
-                "updated_at": r.updated_at,
-            }
-            for r in await answers.reflections(db, user.id)
-        ],
-        "scenario_runs": [
-            {
-                "question": run.question_id,
-                "path": run.path,
-                "started_at": run.started_at,
-                "finished_at": run.finished_at,
-            }
-            for run in await answers.scenario_paths(db, user.id)
-        ],
-        "test_attempts": [
-            {
-                "course": a.course_id,
-                "started_at": a.started_at,
-                "submitted_at": a.submitted_at,
-                "score": a.score,
-                "passed": a.passed,
-            }
-            for a in await attempts.attempts(db, user.id)
-        ],
-        "completions": [
-            {"course": c.course_id, "completed_at": c.completed_at, "score": c.score}
-            for c in (await attempts.completions(db, user.id)).values()
-        ],
-        "certificates": [
-            {"code": c.code, "course": c.course_id, "issued_at": c.issued_at}
-            for c in await attempts.certificates(db, user.id)
-        ],
-        "knowledge_checks": await answers.all_answers(db, user.id),
-    }
-    for course_id in data["enrolments"]:
-        views = await progress.page_views(db, user.id, course_id)
-        data["page_views"][course_id] = [
-            {
-                "page": v.page_id,
-                "first_seen": v.first_seen,
-                "last_seen": v.last_seen,
-                "seconds": v.seconds,
-                "views": v.views,
-            }
-            for v in views.values()
-        ]
-    body = json.dumps(data, ensure_ascii=False, indent=2)
+    data = await privacy.export_learner(services.db, user.id, now=services.clock())
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     return Response(
         body,
         media_type="application/json",
