@@ -94,7 +94,9 @@ def _parse_cache() -> ParseCache:
 
 def _parse(text: str) -> tuple[list[Token], Env]:
     env: Env = {}
-    tokens = markdown().parse(text, env)
+    # The container plugin reads past the end of a file whose last line is an empty
+    # blockquote line without a line end (`> ::: question` then `> `): give it one.
+    tokens = markdown().parse(text if text.endswith("\n") else text + "\n", env)
     stack: list[Token] = []
     for token in tokens:
         if token.type == "container_block_open":

@@ -110,3 +110,10 @@ def test_hinweis_with_title_and_details_without(tmp_path: Path) -> None:
     assert title is not None and title.get_text() == "Achtung"
     summary = parsed.select_one("details summary")
     assert summary is not None and summary.get_text() == "Details"
+
+
+def test_a_file_ending_in_an_empty_quoted_line_parses() -> None:
+    # The container plugin read past the end of such a file and raised IndexError,
+    # which stopped `learning check` and the server's start with a stack trace.
+    tokens, _env = parse("> ::: question {#q}\n> ")
+    assert [t.type for t in tokens][:2] == ["blockquote_open", "container_block_open"]
