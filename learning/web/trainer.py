@@ -9,7 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from learning.check import find_orphans
-from learning.content.model import Page
+from learning.content.catalog import Catalog
+from learning.content.model import CompileResult, Course, Page
 from learning.i18n import N_
 from learning.reporting import item_analysis
 from learning.store import reports
@@ -25,13 +26,28 @@ def _compile_status(request: Request) -> list[dict[str, Any]]:
     seen: set[str] = set()
     for course in catalog.courses:
         seen.add(course.id)
-        result = catalog.diagnostics(course.id)
-        status.append({"id": course.id, "course": course, "result": result})
+        status.append(_status(catalog, course.id, course))
     # Folders that never compiled have no live course, only a result.
     for folder, result in sorted(catalog.results.items()):
-        if result.course is None and result.errors and folder not in seen:
-            status.append({"id": folder, "course": None, "result": result})
+        if result.course is None and result.errors and not catalog.serves(folder):
+            status.append(_status(catalog, folder, None, result))
     return status
+
+
+def _status(
+    catalog: Catalog, ident: str, course: Course | None, result: CompileResult | None = None
+) -> dict[str, Any]:
+    """What the trainer needs about one course: errors with first-seen, which version serves."""
+    result = catalog.diagnostics(ident) if result is None else result
+    folder = catalog.folder_of(ident) or ident
+    return {
+        "id": ident,
+        "course": course,
+        "result": result,
+        "since": {str(d): catalog.since(folder, d) for d in result.errors},
+        "stored_at": catalog.stored_at(folder),
+        "retired_at": catalog.retired_at(ident) if course is not None else None,
+    }
 
 
 async def trainer_index(request: Request) -> Response:
@@ -49,9 +65,9 @@ async def trainer_course(request: Request) -> Response:
         kind, _, ident = entry.partition(":")
         rows.append({"kind": kind, "id": ident, "learners": counts[kind][ident]})
     catalog = services.catalog
-    result = catalog.diagnostics(course.id) if catalog is not None else None
+    status = _status(catalog, course.id, course) if catalog is not None else None
     return render(
-        request, "trainer/course.html", {"course": course, "orphans": rows, "result": result}
+        request, "trainer/course.html", {"course": course, "orphans": rows, "status": status}
     )
 
 

@@ -48,9 +48,7 @@ def test_a_deleted_course_file_keeps_the_course_and_says_so(tmp_path: Path) -> N
     (course_dir / "course.md").unlink()
     result = catalog.reload("k")
     assert catalog.get("k") is good and catalog.courses == (good,)
-    assert [(e.code, e.path, e.line) for e in result.errors] == [
-        ("E120", "courses/k/course.md", 1)
-    ]
+    assert [(e.code, e.path, e.line) for e in result.errors] == [("E120", "courses/k/course.md", 1)]
     assert catalog.diagnostics("k").errors == result.errors
 
 
