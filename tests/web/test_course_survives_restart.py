@@ -120,11 +120,12 @@ async def test_a_typo_and_a_restart_keep_the_course_online(
             reports = soup(await admin.get("/admin/reports"))
             assert reports.find("a", href=f"/admin/reports/{COURSE}") is not None
         async with signed_in(app, TRAINER) as trainer:
-            page = soup(await trainer.get("/trainer"))
-            (section,) = page.select("section.course-status")
-            assert section.find("h2").get_text(strip=True) == "Fixture-Kurs"
-            note = section.select_one(".live-note").get_text(" ", strip=True)
-            assert "letzte fehlerfreie Fassung vom" in note
+            status = soup(await trainer.get("/trainer"))
+            (section,) = status.select("section.course-status")
+            heading, note = section.find("h2"), section.select_one(".live-note")
+            assert heading is not None and heading.get_text(strip=True) == "Fixture-Kurs"
+            assert note is not None
+            assert "letzte fehlerfreie Fassung vom" in note.get_text(" ", strip=True)
             errors = [
                 li.get_text(" ", strip=True) for li in section.select(".diagnostics-error li")
             ]
@@ -138,8 +139,8 @@ async def test_a_typo_and_a_restart_keep_the_course_online(
     clock.advance(3600)
     async with running(live_settings, clock) as app:
         async with signed_in(app, TRAINER) as trainer:
-            page = soup(await trainer.get(f"/trainer/{COURSE}"))
-            errors = [li.get_text(" ", strip=True) for li in page.select(".diagnostics-error li")]
+            status = soup(await trainer.get(f"/trainer/{COURSE}"))
+            errors = [li.get_text(" ", strip=True) for li in status.select(".diagnostics-error li")]
             assert errors and all(e.endswith(f"(seit {since})") for e in errors), errors
 
 
@@ -178,8 +179,8 @@ async def test_a_missing_folder_keeps_serving_until_the_course_is_retired(
             reports = soup(await admin.get("/admin/reports"))
             assert reports.find("a", href=f"/admin/reports/{COURSE}") is not None
         async with signed_in(app, TRAINER) as trainer:
-            page = soup(await trainer.get("/trainer"))
-            assert "Ausgemustert am" in page.select_one(".retired-note").get_text()
+            note = soup(await trainer.get("/trainer")).select_one(".retired-note")
+            assert note is not None and "Ausgemustert am" in note.get_text()
         # Someone who never enrolled cannot join a retired course.
         services: Services = app.state.services
         await add_user(services, clock(), "learner", email="neu@example.org", name="Neu")
