@@ -42,4 +42,6 @@ def admin_routes() -> list[BaseRoute]:
         get("/trainer/{course_id}", trainer.trainer_course, STAFF),
         get("/trainer/{course_id}/preview/{page_id}", trainer.trainer_preview, STAFF),
         get("/trainer/{course_id}/items", trainer.trainer_items, STAFF),
+        post("/trainer/{course_id}/ausmustern", trainer.trainer_retire, ADMIN),
+        post("/trainer/{course_id}/wieder-anbieten", trainer.trainer_reinstate, ADMIN),
     ]

@@ -1,4 +1,4 @@
-"""Trainer pages: compile status, page preview, orphaned ids and item analysis."""
+"""Trainer pages: compile status, page preview, orphaned ids, item analysis, retirement."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from learning.content.catalog import Catalog
 from learning.content.model import CompileResult, Course, Page
 from learning.i18n import N_
 from learning.reporting import item_analysis
-from learning.store import reports
-from learning.web.admin_common import course_or_404, services_of
+from learning.store import course_sources, reports
+from learning.web.admin_common import audit, course_or_404, services_of
+from learning.web.flash import redirect
 from learning.web.templating import render
 
 
@@ -69,6 +70,44 @@ async def trainer_course(request: Request) -> Response:
     return render(
         request, "trainer/course.html", {"course": course, "orphans": rows, "status": status}
     )
+
+
+async def _set_retired(request: Request, retire: bool) -> Response:
+    """Take a course out of the offer (or back in): admins only, audited, effective at once."""
+    services = services_of(request)
+    course = course_or_404(request, request.path_params["course_id"])
+    now = services.clock()
+    async with services.db.transaction() as tx:
+        if retire:
+            changed = await course_sources.retire(tx, course.id, now)
+        else:
+            changed = await course_sources.reinstate(tx, course.id)
+        if changed:
+            action = "course.retire" if retire else "course.reinstate"
+            await audit(request, tx, action, "course", course.id, {"via": "web"})
+    if services.catalog is not None:
+        services.catalog.set_retired(await course_sources.retirements(services.db))
+    if retire:
+        message = (
+            N_("Der Kurs ist ausgemustert: er wird nicht mehr für neue Einschreibungen angeboten.")
+            if changed
+            else N_("Der Kurs war schon ausgemustert.")
+        )
+    else:
+        message = (
+            N_("Der Kurs wird wieder angeboten.")
+            if changed
+            else N_("Der Kurs war nicht ausgemustert.")
+        )
+    return redirect(request, f"/trainer/{course.id}", message, "success")
+
+
+async def trainer_retire(request: Request) -> Response:
+    return await _set_retired(request, True)
+
+
+async def trainer_reinstate(request: Request) -> Response:
+    return await _set_retired(request, False)
 
 
 def _neighbours(pages: tuple[Page, ...], page: Page) -> tuple[Page | None, Page | None]:
