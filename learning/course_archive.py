@@ -29,6 +29,9 @@ async def keep(
     if course is not None:
         await _store(db, catalog, folder, course, now)
     problems = [problem_key(d) for d in result.errors]
+    if not problems and not await course_sources.has_problems(db, folder):
+        catalog.set_since(folder, {})
+        return  # the usual start: nothing to write
     async with db.transaction() as tx:
         since = await course_sources.note_problems(tx, folder, problems, now)
     catalog.set_since(folder, since)
@@ -40,7 +43,14 @@ async def _store(
     if await course_sources.is_latest(db, course.id, course.content_hash):
         return
     files = read_sources(catalog.courses_dir / folder)
-    if files is None or content_hash_of(files) != course.content_hash:
+    if files is None:
+        log.warning(
+            "Kurs %s: eine Datei ist nicht lesbar oder verweist aus dem Kursordner hinaus;"
+            " diese Fassung wird nicht gesichert.",
+            folder,
+        )
+        return
+    if content_hash_of(files) != course.content_hash:
         # Changed while it compiled: what was compiled is not what would be stored.
         # The change itself triggers the next compile (with --reload) or start-up does.
         log.warning("Kurs %s: Dateien während des Übersetzens geändert, nicht gesichert.", folder)

@@ -117,3 +117,16 @@ async def test_reload_keeps_the_new_good_version_for_the_next_start(
     async with app.router.lifespan_context(app):
         served = app.state.services.catalog.get("fixture-kurs")
         assert served is not None and served.content_hash == edited
+
+
+async def test_a_link_out_of_the_course_folder_is_never_stored(
+    db: Database, tmp_path: Path, clock: FrozenClock
+) -> None:
+    secret = tmp_path / "geheim.png"
+    secret.write_bytes(b"nicht fuer Lernende")
+    course_dir = write_course(tmp_path)
+    (course_dir / "media" / "geheim.png").symlink_to(secret)
+    catalog = Catalog(tmp_path / "courses")
+    await course_archive.load(db, catalog, clock())
+    assert catalog.get("k") is not None
+    assert await db.scalar("SELECT count(*) FROM course_blobs") == 0

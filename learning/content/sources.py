@@ -18,11 +18,18 @@ from learning.content.model import CompileResult
 
 
 def read_sources(course_dir: Path) -> dict[str, bytes] | None:
-    """Every file below `course_dir` by its relative path; None if one cannot be read."""
+    """Every file below `course_dir` by its relative path.
+
+    None if one cannot be read or is a link to something outside the folder: stored
+    files are served as media, and a link must not smuggle other files in.
+    """
     files: dict[str, bytes] = {}
     try:
+        inside = course_dir.resolve()
         for path in course_dir.rglob("*"):
             if path.is_file():
+                if not path.resolve().is_relative_to(inside):
+                    return None
                 files[path.relative_to(course_dir).as_posix()] = path.read_bytes()
     except OSError:
         return None

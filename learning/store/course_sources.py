@@ -107,6 +107,11 @@ async def version_file(db: Database, course_id: str, content_hash: str, path: st
     return None if row is None else bytes(row[0])
 
 
+async def has_problems(db: Database, folder: str) -> bool:
+    found = await db.scalar("SELECT 1 FROM course_problems WHERE folder = ? LIMIT 1", (folder,))
+    return found is not None
+
+
 async def note_problems(
     tx: Transaction, folder: str, problems: Collection[str], now: datetime
 ) -> dict[str, str]:

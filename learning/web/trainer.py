@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from learning.check import find_orphans
-from learning.content.catalog import Catalog
+from learning.content.catalog import MISSING_CODE, Catalog
 from learning.content.model import CompileResult, Course, Page
 from learning.i18n import N_
 from learning.reporting import item_analysis
@@ -41,13 +41,18 @@ def _status(
     """What the trainer needs about one course: errors with first-seen, which version serves."""
     result = catalog.diagnostics(ident) if result is None else result
     folder = catalog.folder_of(ident) or ident
+    retired_at = catalog.retired_at(ident) if course is not None else None
+    if retired_at is not None:
+        # Removing the folder of a retired course is expected, not an error.
+        errors = tuple(d for d in result.errors if d.code != MISSING_CODE)
+        result = CompileResult(result.course, errors, result.warnings)
     return {
         "id": ident,
         "course": course,
         "result": result,
         "since": {str(d): catalog.since(folder, d) for d in result.errors},
         "stored_at": catalog.stored_at(folder),
-        "retired_at": catalog.retired_at(ident) if course is not None else None,
+        "retired_at": retired_at,
     }
 
 

@@ -179,8 +179,11 @@ async def test_a_missing_folder_keeps_serving_until_the_course_is_retired(
             reports = soup(await admin.get("/admin/reports"))
             assert reports.find("a", href=f"/admin/reports/{COURSE}") is not None
         async with signed_in(app, TRAINER) as trainer:
-            note = soup(await trainer.get("/trainer")).select_one(".retired-note")
+            status = soup(await trainer.get("/trainer"))
+            note = status.select_one(".retired-note")
             assert note is not None and "Ausgemustert am" in note.get_text()
+            # Its folder is gone on purpose now: that is no longer shown as an error.
+            assert status.select(".diagnostics-error li") == []
         # Someone who never enrolled cannot join a retired course.
         services: Services = app.state.services
         await add_user(services, clock(), "learner", email="neu@example.org", name="Neu")
