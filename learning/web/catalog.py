@@ -74,6 +74,8 @@ async def overview(request: Request) -> Response:
             "completion": completion,
             "changed": changed,
             "certificate": certificate,
+            "retired": services.catalog is not None
+            and services.catalog.retired_at(course.id) is not None,
         },
     )
 

@@ -188,6 +188,9 @@ async def test_a_missing_folder_keeps_serving_until_the_course_is_retired(
         services: Services = app.state.services
         await add_user(services, clock(), "learner", email="neu@example.org", name="Neu")
         async with signed_in(app, "neu@example.org") as newcomer:
+            overview = soup(await newcomer.get(f"/courses/{COURSE}"))
+            assert overview.find("form", action=f"/courses/{COURSE}/enrol") is None
+            assert "Dieser Kurs wird nicht mehr angeboten." in overview.get_text()
             assert (await enrol(newcomer)).status_code == 403
         async with signed_in(app, ADMIN) as admin:
             audit = soup(await admin.get("/admin/audit")).get_text(" ", strip=True)
