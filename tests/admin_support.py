@@ -178,8 +178,13 @@ class FakeCatalog:
     def stored_at(self, folder: str) -> str | None:
         return None
 
+    retired: dict[str, str] = field(default_factory=dict)
+
+    def set_retired(self, retired: dict[str, str]) -> None:
+        self.retired = dict(retired)
+
     def retired_at(self, course_id: str) -> str | None:
-        return None
+        return self.retired.get(course_id)
 
 
 async def add_user(

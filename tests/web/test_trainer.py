@@ -143,10 +143,10 @@ async def test_an_admin_retires_a_course_at_once_and_can_offer_it_again(
     learner = (await create_user("learner")).email
     admin = await login_as("admin")
     page = await client.get("/trainer/fixture-kurs")
-    form = soup(page).find("form", action="/trainer/fixture-kurs/ausmustern")
+    form = soup(page).find("form", action="/admin/courses/fixture-kurs/retire")
     assert form is not None, "the admin is offered the retire button"
     response = await client.post(
-        "/trainer/fixture-kurs/ausmustern", data={"csrf_token": csrf_from(page)}
+        "/admin/courses/fixture-kurs/retire", data={"csrf_token": csrf_from(page)}
     )
     assert response.status_code == 303
     async with new_client(app) as other:
@@ -161,7 +161,7 @@ async def test_an_admin_retires_a_course_at_once_and_can_offer_it_again(
     assert [tuple(r) for r in rows] == [(admin.id, "course.retire", "fixture-kurs")]
     page = await client.get("/trainer/fixture-kurs")
     response = await client.post(
-        "/trainer/fixture-kurs/wieder-anbieten", data={"csrf_token": csrf_from(page)}
+        "/admin/courses/fixture-kurs/reinstate", data={"csrf_token": csrf_from(page)}
     )
     assert response.status_code == 303
     async with new_client(app) as other:
@@ -175,4 +175,4 @@ async def test_a_trainer_is_not_offered_the_retire_button(
 ) -> None:
     await login_as("trainer")
     page = soup(await client.get("/trainer/fixture-kurs"))
-    assert page.find("form", action="/trainer/fixture-kurs/ausmustern") is None
+    assert page.find("form", action="/admin/courses/fixture-kurs/retire") is None
