@@ -130,3 +130,20 @@ async def test_a_link_out_of_the_course_folder_is_never_stored(
     await course_archive.load(db, catalog, clock())
     assert catalog.get("k") is not None
     assert await db.scalar("SELECT count(*) FROM course_blobs") == 0
+
+
+async def test_a_course_moved_to_a_new_folder_is_served_from_there(
+    db: Database, tmp_path: Path, clock: FrozenClock
+) -> None:
+    old = write_course(tmp_path, folder="alt")
+    await course_archive.load(db, Catalog(tmp_path / "courses"), clock())
+    shutil.rmtree(old)
+    catalog = Catalog(tmp_path / "courses")
+    await course_archive.load(db, catalog, clock())
+    assert catalog.folder_of("k") == "alt" and catalog.stored_at("alt") is not None
+    # With --reload the new folder appears while the stored version stands in.
+    write_course(tmp_path, folder="neu")
+    result = catalog.reload("neu")
+    assert result.ok, result.errors
+    assert catalog.folder_of("k") == "neu" and catalog.stored_at("neu") is None
+    assert "alt" not in catalog.results and len(catalog.courses) == 1
