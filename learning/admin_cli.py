@@ -86,6 +86,7 @@ async def _write(stream: AsyncIterator[bytes], out: BinaryIO) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from learning import course_archive
     from learning.content.catalog import Catalog
     from learning.store import reports
     from learning.store.db import Database
@@ -93,14 +94,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     catalog = Catalog(settings.courses)
-    catalog.load()
-    if args.course_id and catalog.get(args.course_id) is None:
-        return _fail(f"Kurs {args.course_id!r} gibt es nicht.")
     delimiter = "," if args.delimiter == "comma" else ";"
 
     async def run(out: BinaryIO) -> int:
         async with Database(settings.database, readers=1) as db:
             await migrate(db)
+            # As the server does: a broken or missing folder reports its stored version.
+            await course_archive.load(db, catalog, utc_now())
+            if args.course_id and catalog.get(args.course_id) is None:
+                return _fail(f"Kurs {args.course_id!r} gibt es nicht.")
             group_id = None
             if args.group:
                 group_id = await reports.group_id_by_name(db, args.group)

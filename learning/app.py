@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
@@ -15,6 +15,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from learning import course_archive
 from learning.check import find_orphans
 from learning.clock import Clock, utc_now
 from learning.config import Settings
@@ -107,11 +108,12 @@ async def load_courses(services: Services) -> None:
     catalog = services.catalog
     if catalog is None:
         return
-    catalog.load()
+    # The stored last good version stands in for a folder that is broken or missing.
+    await course_archive.load(services.db, catalog, services.clock())
     for folder, result in catalog.results.items():
         for diagnostic in result.errors:
             log.error("%s", diagnostic)
-        if result.errors:
+        if result.errors and not catalog.serves(folder):
             log.error("Kurs %s hat Fehler und wird nicht angeboten.", folder)
     stored = await stored_ids(services.db)
     for course in catalog.courses:
@@ -142,6 +144,19 @@ async def housekeeping(services: Services, stop: asyncio.Event, *, every: float 
             log.exception("Aufräumen abgelaufener Sitzungen fehlgeschlagen")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), every)
+
+
+def on_reload(services: Services) -> Callable[[str, CompileResult], Awaitable[None]]:
+    """After a recompile: keep a good version in the database, as start-up does."""
+
+    async def changed(folder: str, result: CompileResult) -> None:
+        if services.catalog is not None:
+            await course_archive.keep(
+                services.db, services.catalog, folder, result, services.clock()
+            )
+        report_reload(folder, result)
+
+    return changed
 
 
 def report_reload(folder: str, result: CompileResult) -> None:
@@ -197,7 +212,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
             stop_watching = asyncio.Event()
             watcher = (
                 asyncio.create_task(
-                    watch_courses(services.catalog, report_reload, stop_event=stop_watching)
+                    watch_courses(services.catalog, on_reload(services), stop_event=stop_watching)
                 )
                 if settings.reload and services.catalog is not None
                 else None

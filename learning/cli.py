@@ -1,4 +1,4 @@
-"""`learning serve|migrate|check|users|report|backup|restore|purge`."""
+"""`learning serve|migrate|check|users|courses|report|backup|restore|purge`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from learning.admin_cli import add_admin_commands
-from learning.config import ConfigError, Settings, settings_from_env
+from learning.config import ConfigError, Settings, courses_from_env, settings_from_env
 
 
 def _settings(args: argparse.Namespace, **flags: object) -> Settings:
@@ -159,8 +159,59 @@ def cmd_check(args: argparse.Namespace) -> int:
                 return await stored_ids(db)
 
         stored = asyncio.run(read())
-    code: int = run_check(Path(args.courses_dir), as_json=args.json, out=sys.stdout, stored=stored)
+    # Without a folder: the one the server reads (LEARNING_COURSES, --courses).
+    if args.courses_dir:
+        courses_dir = Path(args.courses_dir)
+    else:
+        courses_dir = Path(args.courses) if args.courses else courses_from_env()
+    code: int = run_check(courses_dir, as_json=args.json, out=sys.stdout, stored=stored)
     return code
+
+
+def cmd_courses_retire(args: argparse.Namespace) -> int:
+    from learning.clock import utc_now
+    from learning.store import audit, course_sources
+    from learning.store.db import Database
+    from learning.store.migrate import migrate
+
+    settings = _settings(args)
+    retire = args.courses_command == "retire"
+
+    async def run() -> str | None:
+        async with Database(settings.database, readers=1) as db:
+            await migrate(db)
+            if not await course_sources.known_course(db, args.course_id):
+                return None
+            now = utc_now()
+            async with db.transaction() as tx:
+                if retire:
+                    changed = await course_sources.retire(tx, args.course_id, now)
+                else:
+                    changed = await course_sources.reinstate(tx, args.course_id)
+                if changed:
+                    await audit.record(
+                        tx,
+                        now=now,
+                        actor_id=None,
+                        actor_email="cli",
+                        action="course.retire" if retire else "course.reinstate",
+                        target_type="course",
+                        target_id=args.course_id,
+                        details={"via": "cli"},
+                    )
+            if retire:
+                return "ausgemustert" if changed else "war schon ausgemustert"
+            return "wieder im Angebot" if changed else "war nicht ausgemustert"
+
+    outcome = asyncio.run(run())
+    if outcome is None:
+        print(
+            f"Fehler: Kurs {args.course_id!r} ist nicht bekannt (noch nie fehlerfrei angeboten).",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Kurs {args.course_id}: {outcome}. Wirksam beim nächsten Start des Dienstes.")
+    return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -206,7 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
     mig.set_defaults(func=cmd_migrate)
 
     check = sub.add_parser("check", help="Kurse prüfen")
-    check.add_argument("courses_dir", nargs="?", default="courses")
+    check.add_argument(
+        "courses_dir", nargs="?", default=None, help="Standard: LEARNING_COURSES bzw. courses"
+    )
     check.add_argument("--json", action="store_true")
     check.add_argument(
         "--database",
@@ -223,6 +276,19 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--group")
     add.add_argument("--name")
     add.set_defaults(func=cmd_users_add)
+
+    courses = sub.add_parser("courses", help="Kurse aus dem Angebot nehmen oder zurückholen")
+    courses_sub = courses.add_subparsers(dest="courses_command", required=True)
+    for name, text in (
+        (
+            "retire",
+            "einen Kurs ausmustern: keine neuen Einschreibungen, Zertifikate bleiben gültig",
+        ),
+        ("reinstate", "einen ausgemusterten Kurs wieder anbieten"),
+    ):
+        command = courses_sub.add_parser(name, help=text)
+        command.add_argument("course_id")
+        command.set_defaults(func=cmd_courses_retire)
 
     backup = sub.add_parser("backup", help="Online-Sicherung der Datenbank, auch im Betrieb")
     backup.add_argument("file", help="Zieldatei der Sicherung")

@@ -111,6 +111,12 @@ def load_secret_key(path: Path) -> Secret:
     return Secret(key)
 
 
+def courses_from_env(env: Mapping[str, str] | None = None) -> Path:
+    """The courses folder the server reads, without loading (or creating) the secret key."""
+    env = os.environ if env is None else env
+    return Path(env.get("LEARNING_COURSES", "courses"))
+
+
 def settings_from_env(env: Mapping[str, str] | None = None, **flags: object) -> Settings:
     """Build the settings once: flags beat environment variables beat defaults."""
     env = os.environ if env is None else env

@@ -162,6 +162,30 @@ class FakeCatalog:
         out.update(self.broken)
         return out
 
+    @property
+    def offered(self) -> tuple[FakeCourse, ...]:
+        return self.courses
+
+    def serves(self, folder: str) -> bool:
+        return self.get(folder) is not None
+
+    def folder_of(self, course_id: str) -> str | None:
+        return course_id if self.get(course_id) is not None else None
+
+    def since(self, folder: str, diagnostic: FakeDiagnostic) -> str | None:
+        return None
+
+    def stored_at(self, folder: str) -> str | None:
+        return None
+
+    retired: dict[str, str] = field(default_factory=dict)
+
+    def set_retired(self, retired: dict[str, str]) -> None:
+        self.retired = dict(retired)
+
+    def retired_at(self, course_id: str) -> str | None:
+        return self.retired.get(course_id)
+
 
 async def add_user(
     db: Database,

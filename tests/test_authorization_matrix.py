@@ -138,6 +138,8 @@ ADMIN_ROUTES: dict[tuple[str, str], tuple[Outcome, dict[str, Any]]] = {
     ("GET", "/admin/reports/{course_id}"): (200, {}),
     ("GET", "/admin/reports/{course_id}/export"): (200, {"params": {}}),
     ("GET", "/admin/audit"): (200, {}),
+    ("POST", "/admin/courses/{course_id}/retire"): (303, {}),
+    ("POST", "/admin/courses/{course_id}/reinstate"): (303, {}),
 }
 
 T = "/courses/{course_id}/test"

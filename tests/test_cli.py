@@ -82,3 +82,40 @@ def test_unknown_command_exits_with_usage(capsys: pytest.CaptureFixture[str]) ->
         main(["frobnicate"])
     assert exc.value.code == 2
     _ = io.StringIO()
+
+
+def test_check_without_a_folder_reads_learning_courses(tmp_path: Path) -> None:
+    """`learning check` checks the folder the server serves, not ./courses."""
+    from tests.helpers import LESSON_MD, write_course
+
+    write_course(tmp_path / "elsewhere", {"01-a.md": LESSON_MD.replace("## Seite", "# Kaputt")})
+    result = subprocess.run(
+        [sys.executable, "-m", "learning", "check"],
+        capture_output=True,
+        text=True,
+        env={
+            "LEARNING_COURSES": str(tmp_path / "elsewhere" / "courses"),
+            "LEARNING_DATABASE": str(tmp_path / "var" / "cli.sqlite3"),
+            "PATH": "/usr/bin:/bin",
+        },
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "courses/k/01-a.md:6: E204" in result.stdout
+    # Checking needs no secret key, so it creates none.
+    assert not (tmp_path / "var").exists()
+
+
+def test_retiring_an_unknown_course_fails_and_records_nothing(tmp_path: Path) -> None:
+    result = _run_cli(tmp_path, "courses", "retire", "gibt-es-nicht")
+    assert result.returncode == 1
+    assert "Kurs 'gibt-es-nicht' ist nicht bekannt" in result.stderr
+
+    async def read() -> int:
+        async with Database(tmp_path / "cli.sqlite3", readers=1) as db:
+            count: int = await db.scalar("SELECT count(*) FROM course_retirements")
+            return count
+
+    assert asyncio.run(read()) == 0

@@ -34,6 +34,8 @@ def admin_routes() -> list[BaseRoute]:
         get("/admin/reports/{course_id}", admin_reports.report_course, ADMIN),
         get("/admin/reports/{course_id}/export", admin_reports.report_export, ADMIN),
         get("/admin/audit", admin_reports.audit_log, ADMIN),
+        post("/admin/courses/{course_id}/retire", trainer.trainer_retire, ADMIN),
+        post("/admin/courses/{course_id}/reinstate", trainer.trainer_reinstate, ADMIN),
         get("/einladung/{token}", invitations.invite_form, ANYONE),
         post("/einladung/{token}", invitations.invite_submit, ANYONE),
         get("/passwort/{token}", invitations.reset_form, ANYONE),

@@ -25,7 +25,8 @@ async def catalogue(request: Request) -> Response:
     done = await attempts.completions(db, user.id)
     passed = await attempts.passed_courses(db, user.id)
     entries = []
-    for course in services.catalog.courses if services.catalog else ():
+    # Retired courses are no longer offered; Mein Lernstand still lists them.
+    for course in services.catalog.offered if services.catalog else ():
         state = course_progress(
             course,
             seen.get(course.id, set()),
@@ -73,6 +74,8 @@ async def overview(request: Request) -> Response:
             "completion": completion,
             "changed": changed,
             "certificate": certificate,
+            "retired": services.catalog is not None
+            and services.catalog.retired_at(course.id) is not None,
         },
     )
 
@@ -83,6 +86,8 @@ async def enrol(request: Request) -> Response:
     course = course_or_404(request)
     if user.role != "learner":
         raise HTTPException(403, N_("Nur Teilnehmende können sich in Kurse einschreiben."))
+    if services.catalog is not None and services.catalog.retired_at(course.id) is not None:
+        raise HTTPException(403, N_("Dieser Kurs wird nicht mehr angeboten."))
     if not course.open:
         raise HTTPException(
             403, N_("Für diesen Kurs werden Sie von der Administration eingeschrieben.")

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from learning.content.model import Course
-from learning.store import progress
+from learning.store import course_sources, progress
 from learning.web.lesson import NOT_ENROLLED
 from learning.web.resolve import course_or_404, current_user, services_of
 from learning.web.templating import render
@@ -57,20 +57,26 @@ async def media(request: Request) -> Response:
     if not _MEDIA_NAME.match(name) or ".." in name:
         raise HTTPException(404)
     suffix = name[name.rfind(".") :].lower() if "." in name else ""
+    if suffix not in _TYPES:
+        raise HTTPException(404)
+    headers = {
+        # Private: whether a file may be shown depends on who asks (closed courses).
+        "cache-control": "private, max-age=3600",
+        # An SVG opened directly must not run anything, whatever it contains.
+        "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    }
+    # The bytes of the version being served, not whatever the folder holds now: the
+    # folder may be broken, gone, or edited without --reload.
+    stored = await course_sources.version_file(
+        services_of(request).db, course.id, course.content_hash, f"media/{name}"
+    )
+    if stored is not None:
+        return Response(stored, media_type=_TYPES[suffix], headers=headers)
     # Served by its resolved path: a link swapped after this check changes nothing.
-    path = confined(course.media_dir, name) if suffix in _TYPES else None
+    path = confined(course.media_dir, name)
     if path is None:
         raise HTTPException(404)
-    return FileResponse(
-        path,
-        media_type=_TYPES[suffix],
-        headers={
-            # Private: whether a file may be shown depends on who asks (closed courses).
-            "cache-control": "private, max-age=3600",
-            # An SVG opened directly must not run anything, whatever it contains.
-            "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-        },
-    )
+    return FileResponse(path, media_type=_TYPES[suffix], headers=headers)
 
 
 async def glossary(request: Request) -> Response:

@@ -1,4 +1,4 @@
-"""Trainer pages: compile status, page preview, orphaned ids and item analysis."""
+"""Trainer pages: compile status, page preview, orphaned ids, item analysis, retirement."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from learning.check import find_orphans
-from learning.content.model import Page
+from learning.content.catalog import MISSING_CODE, Catalog
+from learning.content.model import CompileResult, Course, Page
 from learning.i18n import N_
 from learning.reporting import item_analysis
-from learning.store import reports
-from learning.web.admin_common import course_or_404, services_of
+from learning.store import course_sources, reports
+from learning.web.admin_common import audit, course_or_404, services_of
+from learning.web.flash import redirect
 from learning.web.templating import render
 
 
@@ -25,13 +27,33 @@ def _compile_status(request: Request) -> list[dict[str, Any]]:
     seen: set[str] = set()
     for course in catalog.courses:
         seen.add(course.id)
-        result = catalog.diagnostics(course.id)
-        status.append({"id": course.id, "course": course, "result": result})
+        status.append(_status(catalog, course.id, course))
     # Folders that never compiled have no live course, only a result.
     for folder, result in sorted(catalog.results.items()):
-        if result.course is None and result.errors and folder not in seen:
-            status.append({"id": folder, "course": None, "result": result})
+        if result.course is None and result.errors and not catalog.serves(folder):
+            status.append(_status(catalog, folder, None, result))
     return status
+
+
+def _status(
+    catalog: Catalog, ident: str, course: Course | None, result: CompileResult | None = None
+) -> dict[str, Any]:
+    """What the trainer needs about one course: errors with first-seen, which version serves."""
+    result = catalog.diagnostics(ident) if result is None else result
+    folder = catalog.folder_of(ident) or ident
+    retired_at = catalog.retired_at(ident) if course is not None else None
+    if retired_at is not None:
+        # Removing the folder of a retired course is expected, not an error.
+        errors = tuple(d for d in result.errors if d.code != MISSING_CODE)
+        result = CompileResult(result.course, errors, result.warnings)
+    return {
+        "id": ident,
+        "course": course,
+        "result": result,
+        "since": {str(d): catalog.since(folder, d) for d in result.errors},
+        "stored_at": catalog.stored_at(folder),
+        "retired_at": retired_at,
+    }
 
 
 async def trainer_index(request: Request) -> Response:
@@ -49,10 +71,48 @@ async def trainer_course(request: Request) -> Response:
         kind, _, ident = entry.partition(":")
         rows.append({"kind": kind, "id": ident, "learners": counts[kind][ident]})
     catalog = services.catalog
-    result = catalog.diagnostics(course.id) if catalog is not None else None
+    status = _status(catalog, course.id, course) if catalog is not None else None
     return render(
-        request, "trainer/course.html", {"course": course, "orphans": rows, "result": result}
+        request, "trainer/course.html", {"course": course, "orphans": rows, "status": status}
     )
+
+
+async def _set_retired(request: Request, retire: bool) -> Response:
+    """Take a course out of the offer (or back in): admins only, audited, effective at once."""
+    services = services_of(request)
+    course = course_or_404(request, request.path_params["course_id"])
+    now = services.clock()
+    async with services.db.transaction() as tx:
+        if retire:
+            changed = await course_sources.retire(tx, course.id, now)
+        else:
+            changed = await course_sources.reinstate(tx, course.id)
+        if changed:
+            action = "course.retire" if retire else "course.reinstate"
+            await audit(request, tx, action, "course", course.id, {"via": "web"})
+    if services.catalog is not None:
+        services.catalog.set_retired(await course_sources.retirements(services.db))
+    if retire:
+        message = (
+            N_("Der Kurs ist ausgemustert: er wird nicht mehr für neue Einschreibungen angeboten.")
+            if changed
+            else N_("Der Kurs war schon ausgemustert.")
+        )
+    else:
+        message = (
+            N_("Der Kurs wird wieder angeboten.")
+            if changed
+            else N_("Der Kurs war nicht ausgemustert.")
+        )
+    return redirect(request, f"/trainer/{course.id}", message, "success")
+
+
+async def trainer_retire(request: Request) -> Response:
+    return await _set_retired(request, True)
+
+
+async def trainer_reinstate(request: Request) -> Response:
+    return await _set_retired(request, False)
 
 
 def _neighbours(pages: tuple[Page, ...], page: Page) -> tuple[Page | None, Page | None]:

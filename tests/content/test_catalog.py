@@ -40,13 +40,26 @@ def test_broken_edit_keeps_last_good_version(tmp_path: Path) -> None:
     assert fixed.course.content_hash != good.content_hash
 
 
-def test_removed_course_disappears(tmp_path: Path) -> None:
+def test_a_deleted_course_file_keeps_the_course_and_says_so(tmp_path: Path) -> None:
     course_dir = write_course(tmp_path)
     catalog = Catalog(tmp_path / "courses")
     catalog.load()
+    good = catalog.get("k")
+    (course_dir / "course.md").unlink()
+    result = catalog.reload("k")
+    assert catalog.get("k") is good and catalog.courses == (good,)
+    assert [(e.code, e.path, e.line) for e in result.errors] == [("E120", "courses/k/course.md", 1)]
+    assert catalog.diagnostics("k").errors == result.errors
+
+
+def test_a_folder_that_never_compiled_and_is_deleted_is_forgotten(tmp_path: Path) -> None:
+    course_dir = write_course(tmp_path, {"01-a.md": LESSON_MD.replace("## Seite", "# Kaputt")})
+    catalog = Catalog(tmp_path / "courses")
+    catalog.load()
+    assert not catalog.results["k"].ok
     (course_dir / "course.md").unlink()
     catalog.reload("k")
-    assert catalog.get("k") is None and catalog.courses == ()
+    assert catalog.courses == () and "k" not in catalog.results
 
 
 def test_duplicate_course_id_in_a_second_folder_is_refused(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from starlette.applications import Starlette
 
 from learning.config import Settings
 from learning.web.services import Services
@@ -14,7 +15,7 @@ from tests.admin_support import (
     make_course,
     seed_known,
 )
-from tests.conftest import LoginAs, soup
+from tests.conftest import CreateUser, LoginAs, csrf_from, log_in, new_client, soup
 
 
 async def test_course_list_shows_errors_and_the_live_note(
@@ -130,3 +131,48 @@ class TestSmallGroups:
         page = soup(await client.get("/trainer/kurs-a/items"))
         assert page.select("section.item") == []
         assert "3 Fragen" in page.select_one("#items-hidden").get_text()
+
+
+async def test_an_admin_retires_a_course_at_once_and_can_offer_it_again(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    login_as: LoginAs,
+    create_user: CreateUser,
+    services: Services,
+) -> None:
+    learner = (await create_user("learner")).email
+    admin = await login_as("admin")
+    page = await client.get("/trainer/fixture-kurs")
+    form = soup(page).find("form", action="/admin/courses/fixture-kurs/retire")
+    assert form is not None, "the admin is offered the retire button"
+    response = await client.post(
+        "/admin/courses/fixture-kurs/retire", data={"csrf_token": csrf_from(page)}
+    )
+    assert response.status_code == 303
+    async with new_client(app) as other:
+        assert (await log_in(other, learner)).status_code == 303
+        catalogue = soup(await other.get("/"))
+        assert catalogue.find("a", href="/courses/fixture-kurs") is None
+    note = soup(await client.get("/trainer")).select_one(".retired-note")
+    assert note is not None and "Ausgemustert am" in note.get_text()
+    rows = await services.db.fetchall(
+        "SELECT actor_id, action, target_id FROM audit_log WHERE action LIKE 'course.%'"
+    )
+    assert [tuple(r) for r in rows] == [(admin.id, "course.retire", "fixture-kurs")]
+    page = await client.get("/trainer/fixture-kurs")
+    response = await client.post(
+        "/admin/courses/fixture-kurs/reinstate", data={"csrf_token": csrf_from(page)}
+    )
+    assert response.status_code == 303
+    async with new_client(app) as other:
+        assert (await log_in(other, learner)).status_code == 303
+        catalogue = soup(await other.get("/"))
+        assert catalogue.find("a", href="/courses/fixture-kurs") is not None
+
+
+async def test_a_trainer_is_not_offered_the_retire_button(
+    client: httpx.AsyncClient, login_as: LoginAs
+) -> None:
+    await login_as("trainer")
+    page = soup(await client.get("/trainer/fixture-kurs"))
+    assert page.find("form", action="/admin/courses/fixture-kurs/retire") is None
