@@ -88,7 +88,7 @@ async def seed(database: Path) -> list[str]:
                     password_hash=password_hash,
                 )
                 session_id = await sessions.create_session(tx, user_id, utc_now())
-                cookies.append(signer.sign_cookie(session_id))
+                cookies.append(signer.sign("session", session_id))
     return cookies
 
 

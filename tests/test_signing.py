@@ -17,13 +17,13 @@ def _signer() -> Signer:
 
 def test_cookie_round_trip_and_tampering() -> None:
     signer = _signer()
-    cookie = signer.sign_cookie("session-id")
-    assert signer.unsign_cookie(cookie, max_age=60) == "session-id"
-    assert signer.unsign_cookie(cookie, max_age=60) == "session-id"  # remembered
+    cookie = signer.sign("session", "session-id")
+    assert signer.unsign("session", cookie, max_age=60) == "session-id"
+    assert signer.unsign("session", cookie, max_age=60) == "session-id"  # remembered
     tampered = cookie[:-2] + ("AA" if not cookie.endswith("AA") else "BB")
-    assert signer.unsign_cookie(tampered, max_age=60) is None
-    assert _signer().unsign_cookie(cookie, max_age=60) == "session-id"
-    assert Signer(Secret("t" * 40)).unsign_cookie(cookie, max_age=60) is None
+    assert signer.unsign("session", tampered, max_age=60) is None
+    assert _signer().unsign("session", cookie, max_age=60) == "session-id"
+    assert Signer(Secret("t" * 40)).unsign("session", cookie, max_age=60) is None
 
 
 @pytest.mark.parametrize("checked_before", [True, False])
@@ -33,10 +33,10 @@ def test_a_remembered_cookie_still_expires(
     signer = _signer()
     start = time.time()
     monkeypatch.setattr(time, "time", lambda: start)
-    cookie = signer.sign_cookie("session-id")
+    cookie = signer.sign("session", "session-id")
     if checked_before:
-        assert signer.unsign_cookie(cookie, max_age=60) == "session-id"
+        assert signer.unsign("session", cookie, max_age=60) == "session-id"
     monkeypatch.setattr(time, "time", lambda: start + 59)
-    assert signer.unsign_cookie(cookie, max_age=60) == "session-id"
+    assert signer.unsign("session", cookie, max_age=60) == "session-id"
     monkeypatch.setattr(time, "time", lambda: start + 61)
-    assert signer.unsign_cookie(cookie, max_age=60) is None
+    assert signer.unsign("session", cookie, max_age=60) is None

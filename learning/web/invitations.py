@@ -14,6 +14,7 @@ from learning.store import audit, sessions, user_admin, users
 from learning.store.db import NotFound
 from learning.store.tokens import TokenSpent, spend_nonce
 from learning.store.users import User
+from learning.web.account import hash_or_busy
 from learning.web.admin_common import services_of
 from learning.web.flash import redirect
 from learning.web.forms import field
@@ -82,7 +83,7 @@ async def _submit(request: Request, purpose: Purpose) -> Response:
             "email": user.email,
         }
         return render(request, "admin/set_password.html", context, status=400)
-    password_hash = await services.hasher.hash(password)
+    password_hash = await hash_or_busy(services, password)
     now = services.clock()
     try:
         async with services.db.transaction() as tx:
