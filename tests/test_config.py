@@ -48,3 +48,27 @@ def test_secret_never_in_repr_or_log(caplog: pytest.LogCaptureFixture) -> None:
         logging.getLogger("t").info("settings: %s", settings)
     assert "super-geheimer" not in caplog.text
     assert isinstance(settings.secret_key, Secret)
+
+
+def test_hsts_and_hashing_pool_settings() -> None:
+    key = {"LEARNING_SECRET_KEY": "k" * 32}
+    defaults = settings_from_env(key)
+    assert defaults.hsts_subdomains is True
+    assert (defaults.hash_queue, defaults.hash_wait) == (256, 10.0)
+    settings = settings_from_env(
+        {
+            **key,
+            "LEARNING_HSTS_SUBDOMAINS": "0",
+            "LEARNING_HASH_QUEUE": "0",
+            "LEARNING_HASH_WAIT": "2.5",
+        }
+    )
+    assert settings.hsts_subdomains is False
+    assert (settings.hash_queue, settings.hash_wait) == (0, 2.5)
+    with pytest.raises(ConfigError, match="LEARNING_HSTS_SUBDOMAINS"):
+        settings_from_env({**key, "LEARNING_HSTS_SUBDOMAINS": "vielleicht"})
+    with pytest.raises(ConfigError, match="LEARNING_HASH_QUEUE"):
+        settings_from_env({**key, "LEARNING_HASH_QUEUE": "-1"})
+    for bad in ("bald", "-1", "nan", "inf"):
+        with pytest.raises(ConfigError, match="LEARNING_HASH_WAIT"):
+            settings_from_env({**key, "LEARNING_HASH_WAIT": bad})
