@@ -29,6 +29,11 @@ BUSY = N_(
     "Gerade melden sich sehr viele Personen an. Bitte versuchen Sie es in einer Minute erneut."
 )
 BUSY_RETRY_SECONDS = 60
+SETUP_DONE = N_("Die Einrichtung ist abgeschlossen: es gibt bereits ein Admin-Konto.")
+
+
+class _AdminExists(Exception):
+    """Another setup link created the first admin while this one was being filled in."""
 
 
 def _services(request: Request) -> Services:
@@ -205,9 +210,7 @@ async def _setup_token(request: Request) -> str:
     services = _services(request)
     token = request.path_params["token"]
     if await users.admin_exists(services.db):
-        raise HTTPException(
-            410, N_("Die Einrichtung ist abgeschlossen: es gibt bereits ein Admin-Konto.")
-        )
+        raise HTTPException(410, SETUP_DONE)
     try:
         link = services.signer.read_link_token(token, "setup")
     except TokenInvalid as exc:
@@ -248,7 +251,7 @@ async def setup(request: Request) -> Response:
         async with services.db.transaction() as tx:
             await spend_nonce(tx, nonce, "setup", now)
             if await users.admin_exists(tx):
-                raise TokenSpent(nonce)
+                raise _AdminExists
             user_id = await users.insert_user(
                 tx,
                 email=values["email"],
@@ -269,6 +272,8 @@ async def setup(request: Request) -> Response:
             session_id = await begin_session(tx, request, user_id, now)
     except TokenSpent:
         raise HTTPException(410, N_("Dieser Einrichtungslink wurde bereits verwendet.")) from None
+    except _AdminExists:
+        raise HTTPException(410, SETUP_DONE) from None
     except users.DuplicateEmail:
         errors["email"] = N_("Diese E-Mail-Adresse ist bereits vergeben.")
         return render(request, "setup.html", {"values": values, "errors": errors}, status=400)

@@ -169,6 +169,8 @@ async def test_two_setup_links_at_once_create_one_admin(app: Starlette, services
         for c in clients:
             await c.aclose()
     assert sorted(r.status_code for r in responses) == [303, 410]
+    refused = next(r for r in responses if r.status_code == 410)
+    assert "es gibt bereits ein Admin-Konto" in soup(refused).get_text()
     assert await services.db.scalar("SELECT count(*) FROM users WHERE role = 'admin'") == 1
 
 
