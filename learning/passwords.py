@@ -182,6 +182,12 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
     return _reason(result["sequence"])
 
 
+async def check_password(password: str, *, email: str = "", name: str = "") -> str | None:
+    """password_problem off the event loop: zxcvbn needs up to about 0.7 s for a long
+    random password, which would otherwise stall every request in flight."""
+    return await asyncio.to_thread(password_problem, password, email=email, name=name)
+
+
 class HashingBusy(Exception):
     """More callers wait for the hashing pool than it may queue, or one waited too long."""
 

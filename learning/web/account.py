@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from learning import throttling
 from learning.i18n import N_, SUPPORTED
-from learning.passwords import HashingBusy, password_problem
+from learning.passwords import HashingBusy, check_password
 from learning.signing import TokenInvalid
 from learning.store import audit, login_attempts, sessions, users
 from learning.store.db import Transaction
@@ -242,7 +242,7 @@ async def setup(request: Request) -> Response:
     }
     password = field(form, "password", max_length=1024, strip=False)
     confirm = field(form, "password_confirm", max_length=1024, strip=False)
-    errors = validate_account(values["email"], values["name"], password, confirm)
+    errors = await validate_account(values["email"], values["name"], password, confirm)
     if errors:
         return render(request, "setup.html", {"values": values, "errors": errors}, status=400)
     now = services.clock()
@@ -288,13 +288,13 @@ async def hash_or_busy(services: Services, password: str) -> str:
         raise HTTPException(503, BUSY, headers={"Retry-After": str(BUSY_RETRY_SECONDS)}) from None
 
 
-def validate_account(email: str, name: str, password: str, confirm: str) -> dict[str, str]:
+async def validate_account(email: str, name: str, password: str, confirm: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not valid_email(email):
         errors["email"] = N_("Bitte geben Sie eine gültige E-Mail-Adresse ein.")
     if not name:
         errors["name"] = N_("Bitte geben Sie Ihren Namen ein.")
-    problem = password_problem(password, email=email, name=name)
+    problem = await check_password(password, email=email, name=name)
     if problem:
         errors["password"] = problem
     elif password != confirm:

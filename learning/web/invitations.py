@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from learning.clock import from_db
 from learning.i18n import N_
-from learning.passwords import password_problem
+from learning.passwords import check_password
 from learning.signing import Purpose, TokenInvalid
 from learning.store import audit, sessions, user_admin, users
 from learning.store.db import NotFound
@@ -70,7 +70,7 @@ async def _submit(request: Request, purpose: Purpose) -> Response:
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = N_("Bitte geben Sie Ihren Namen ein.")
-    problem = password_problem(password, email=user.email, name=name)
+    problem = await check_password(password, email=user.email, name=name)
     if problem:
         errors["password"] = problem
     elif password != confirm:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from learning.passwords import HashingBusy, password_problem
+from learning.passwords import HashingBusy, check_password
 from learning.store import audit, login_attempts, sessions, users
 from learning.web.account import (
     BUSY,
@@ -69,7 +69,7 @@ async def change(request: Request) -> Response:
         return render(request, TEMPLATE, {"errors": errors}, status=400)
 
     errors = {}
-    problem = password_problem(new, email=user.email, name=user.name)
+    problem = await check_password(new, email=user.email, name=user.name)
     if problem:
         errors["password"] = _(problem)
     elif new != confirm:
