@@ -18,11 +18,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from argon2 import PasswordHasher as Argon2
-
 from learning.clock import to_db
 from learning.content.catalog import Catalog
 from learning.content.model import Course
+from learning.passwords import argon2_hasher
 from learning.store.db import Database
 from learning.store.migrate import migrate
 from learning.web.final_test import snapshot
@@ -128,7 +127,7 @@ def seed(path: Path, courses_dir: Path, learners: int, *, rng_seed: int = 7) -> 
     now = datetime.now(UTC).replace(microsecond=0)
     created = to_db(now - timedelta(days=120))
     # One real argon2id hash shared by every account: hashing 10,000 would take minutes.
-    password_hash = Argon2().hash(PASSWORD)
+    password_hash = argon2_hasher().hash(PASSWORD)  # the app's parameters: no rehash at login
 
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")

@@ -46,7 +46,9 @@ def create_sessions(database: Path, user_ids: list[int]) -> list[BenchSession]:
         id_hash = hashlib.sha256(session_id.encode()).hexdigest()
         rows.append((id_hash, uid, now, now))
         browser = secrets.token_urlsafe(32)
-        cookie = f"learning_session={signer.sign_cookie(session_id)}; learning_browser={browser}"
+        cookie = (
+            f"learning_session={signer.sign('session', session_id)}; learning_browser={browser}"
+        )
         result.append(BenchSession(uid, cookie))
     conn = sqlite3.connect(database)
     with conn:

@@ -25,10 +25,10 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
-from argon2 import PasswordHasher
 
 from learning.clock import utc_now
 from learning.config import Secret
+from learning.passwords import argon2_hasher
 from learning.signing import Signer
 from learning.store import sessions, users
 from learning.store.db import Database
@@ -72,7 +72,7 @@ def course_map() -> list[dict[str, object]]:
 
 async def seed(database: Path) -> list[str]:
     """Learners, and signed session cookies for those who start already logged in."""
-    password_hash = PasswordHasher().hash(PASSWORD)
+    password_hash = argon2_hasher().hash(PASSWORD)  # the app's parameters: no rehash at login
     signer = Signer(Secret(SECRET))
     cookies = []
     async with Database(database, readers=1) as db:
@@ -88,7 +88,7 @@ async def seed(database: Path) -> list[str]:
                     password_hash=password_hash,
                 )
                 session_id = await sessions.create_session(tx, user_id, utc_now())
-                cookies.append(signer.sign_cookie(session_id))
+                cookies.append(signer.sign("session", session_id))
     return cookies
 
 

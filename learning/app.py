@@ -180,7 +180,9 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
     services = Services(
         settings=settings,
         db=db,
-        hasher=PasswordHasher(settings.hash_concurrency),
+        hasher=PasswordHasher(
+            settings.hash_concurrency, max_waiting=settings.hash_queue, max_wait=settings.hash_wait
+        ),
         signer=Signer(settings.secret_key),
         translator=translator,
         templates=templates,
@@ -248,7 +250,11 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
     app = Starlette(
         routes=routes(settings),
         middleware=[
-            Middleware(SecurityHeadersMiddleware, https=settings.https),
+            Middleware(
+                SecurityHeadersMiddleware,
+                https=settings.https,
+                hsts_subdomains=settings.hsts_subdomains,
+            ),
             Middleware(SessionMiddleware, services=services),
             Middleware(
                 BodyLimitMiddleware,

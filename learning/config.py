@@ -55,6 +55,11 @@ class Settings:
     absolute_timeout: int = 12 * 60 * 60
     readers: int = 3
     hash_concurrency: int = 2
+    # A login beyond these waits for a free argon2 slot is answered with a "busy" page.
+    hash_queue: int = 256
+    hash_wait: float = 10.0
+    # HSTS with includeSubDomains unless a subdomain of this host must stay on http.
+    hsts_subdomains: bool = True
     reports: ReportMode = "aggregate"
     min_group: int = 5
     templates: Path = PROJECT_ROOT / "templates"
@@ -87,6 +92,16 @@ def _as_int(name: str, raw: str, minimum: int = 0) -> int:
         raise ConfigError(f"{name}: ganze Zahl erwartet, nicht {raw!r}") from None
     if value < minimum:
         raise ConfigError(f"{name}: muss mindestens {minimum} sein, nicht {value}")
+    return value
+
+
+def _as_seconds(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: Sekunden als Zahl erwartet, nicht {raw!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise ConfigError(f"{name}: muss eine Zahl ab 0 sein, nicht {raw!r}")
     return value
 
 
@@ -133,6 +148,14 @@ def settings_from_env(env: Mapping[str, str] | None = None, **flags: object) -> 
         values["base_url"] = env["LEARNING_BASE_URL"]
     if "LEARNING_HTTPS" in env:
         values["https"] = _as_bool("LEARNING_HTTPS", env["LEARNING_HTTPS"])
+    if "LEARNING_HSTS_SUBDOMAINS" in env:
+        values["hsts_subdomains"] = _as_bool(
+            "LEARNING_HSTS_SUBDOMAINS", env["LEARNING_HSTS_SUBDOMAINS"]
+        )
+    if "LEARNING_HASH_QUEUE" in env:
+        values["hash_queue"] = _as_int("LEARNING_HASH_QUEUE", env["LEARNING_HASH_QUEUE"], 0)
+    if "LEARNING_HASH_WAIT" in env:
+        values["hash_wait"] = _as_seconds("LEARNING_HASH_WAIT", env["LEARNING_HASH_WAIT"])
     if "LEARNING_IDLE_TIMEOUT" in env:
         values["idle_timeout"] = _as_int("LEARNING_IDLE_TIMEOUT", env["LEARNING_IDLE_TIMEOUT"], 60)
     if "LEARNING_ABSOLUTE_TIMEOUT" in env:

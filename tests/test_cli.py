@@ -57,7 +57,7 @@ def test_users_add_reads_password_from_stdin(tmp_path: Path) -> None:
 def test_users_add_refuses_weak_password_and_duplicate(tmp_path: Path) -> None:
     weak = _run_cli(tmp_path, "users", "add", "a@example.org", "--role", "learner", stdin="kurz\n")
     assert weak.returncode == 2
-    assert "mindestens 10 Zeichen" in weak.stderr
+    assert "mindestens 12 Zeichen" in weak.stderr
     assert "Traceback" not in weak.stderr
     ok = _run_cli(
         tmp_path, "users", "add", "a@example.org", "--role", "learner", stdin="lang genug und gut\n"

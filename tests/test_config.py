@@ -55,3 +55,27 @@ def test_import_body_limit_from_environment() -> None:
     assert settings_from_env(env).max_import_body == 4096
     with pytest.raises(ConfigError, match="LEARNING_MAX_IMPORT_BYTES"):
         settings_from_env({**env, "LEARNING_MAX_IMPORT_BYTES": "10"})
+
+
+def test_hsts_and_hashing_pool_settings() -> None:
+    key = {"LEARNING_SECRET_KEY": "k" * 32}
+    defaults = settings_from_env(key)
+    assert defaults.hsts_subdomains is True
+    assert (defaults.hash_queue, defaults.hash_wait) == (256, 10.0)
+    settings = settings_from_env(
+        {
+            **key,
+            "LEARNING_HSTS_SUBDOMAINS": "0",
+            "LEARNING_HASH_QUEUE": "0",
+            "LEARNING_HASH_WAIT": "2.5",
+        }
+    )
+    assert settings.hsts_subdomains is False
+    assert (settings.hash_queue, settings.hash_wait) == (0, 2.5)
+    with pytest.raises(ConfigError, match="LEARNING_HSTS_SUBDOMAINS"):
+        settings_from_env({**key, "LEARNING_HSTS_SUBDOMAINS": "vielleicht"})
+    with pytest.raises(ConfigError, match="LEARNING_HASH_QUEUE"):
+        settings_from_env({**key, "LEARNING_HASH_QUEUE": "-1"})
+    for bad in ("bald", "-1", "nan", "inf"):
+        with pytest.raises(ConfigError, match="LEARNING_HASH_WAIT"):
+            settings_from_env({**key, "LEARNING_HASH_WAIT": bad})

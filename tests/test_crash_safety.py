@@ -51,7 +51,7 @@ async def seed(database: Path) -> list[str]:
                     password_hash=None,
                 )
                 session_id = await sessions.create_session(tx, user_id, utc_now())
-                cookies.append(signer.sign_cookie(session_id))
+                cookies.append(signer.sign("session", session_id))
     return cookies
 
 

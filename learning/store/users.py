@@ -82,8 +82,10 @@ async def find_user_by_email(db: Database, email: str) -> User | None:
     return None if row is None else user_from_row(row)
 
 
-async def admin_exists(db: Database) -> bool:
-    return bool(await db.scalar("SELECT EXISTS(SELECT 1 FROM users WHERE role = 'admin')"))
+async def admin_exists(db: Database | Transaction) -> bool:
+    """Also inside a transaction, so that two setups at once cannot both create one."""
+    row = await db.fetchone("SELECT EXISTS(SELECT 1 FROM users WHERE role = 'admin')")
+    return bool(row and row[0])
 
 
 async def insert_user(
@@ -127,12 +129,9 @@ async def set_password_hash(
     )
 
 
-async def rehash_password(db: Database, user_id: int, password_hash: str) -> None:
+async def rehash_password(tx: Transaction, user_id: int, password_hash: str) -> None:
     """Store a stronger hash of the same password: nothing else changes."""
-    async with db.transaction() as tx:
-        await tx.execute(
-            "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id)
-        )
+    await tx.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
 
 
 async def set_locale(db: Database, user_id: int, locale: str | None) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
+from datetime import datetime
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -10,9 +13,10 @@ from starlette.responses import RedirectResponse, Response
 
 from learning import throttling
 from learning.i18n import N_, SUPPORTED
-from learning.passwords import password_problem
+from learning.passwords import HashingBusy, check_password
 from learning.signing import TokenInvalid
 from learning.store import audit, login_attempts, sessions, users
+from learning.store.db import Transaction
 from learning.store.tokens import TokenSpent, nonce_spent, spend_nonce
 from learning.web.cookies import LANG_COOKIE, SESSION_COOKIE, cookie_header, expire_header
 from learning.web.flash import redirect
@@ -21,6 +25,15 @@ from learning.web.services import Services
 from learning.web.templating import render
 
 LOGIN_FAILED = N_("E-Mail-Adresse oder Passwort ist nicht korrekt.")
+BUSY = N_(
+    "Gerade melden sich sehr viele Personen an. Bitte versuchen Sie es in einer Minute erneut."
+)
+BUSY_RETRY_SECONDS = 60
+SETUP_DONE = N_("Die Einrichtung ist abgeschlossen: es gibt bereits ein Admin-Konto.")
+
+
+class _AdminExists(Exception):
+    """Another setup link created the first admin while this one was being filled in."""
 
 
 def _services(request: Request) -> Services:
@@ -32,15 +45,15 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def start_session(request: Request, user_id: int, target: str) -> Response:
+async def begin_session(tx: Transaction, request: Request, user_id: int, now: datetime) -> str:
     """Log in: always a new session id, and the caller's old session row is removed."""
-    services = _services(request)
-    now = services.clock()
     old = request.state.session
-    async with services.db.transaction() as tx:
-        if old is not None:
-            await sessions.end_session(tx, old.id_hash)
-        session_id = await sessions.create_session(tx, user_id, now)
+    if old is not None:
+        await sessions.end_session(tx, old.id_hash)
+    return await sessions.create_session(tx, user_id, now)
+
+
+def session_redirect(request: Request, session_id: str, target: str) -> Response:
     response = RedirectResponse(target, status_code=303)
     set_session_cookie(request, response, session_id)
     return response
@@ -52,28 +65,55 @@ def set_session_cookie(request: Request, response: Response, session_id: str) ->
         "set-cookie",
         cookie_header(
             SESSION_COOKIE,
-            services.signer.sign_cookie(session_id),
+            services.signer.sign("session", session_id),
             secure=services.settings.https,
         ),
     )
     request.state.session_cookie_set = True
 
 
-async def throttle_wait(request: Request, email: str) -> int:
-    """Seconds this caller must wait before another password check for `email`."""
+def _wait_for(now: datetime) -> Callable[[login_attempts.Failures], int]:
+    def wait(failures: login_attempts.Failures) -> int:
+        return throttling.verdict(
+            now=now,
+            pair=(failures.pair.count, failures.pair.last),
+            address=(failures.address.count, failures.address.last),
+            account=(failures.account.count, failures.account.first),
+        ).wait_seconds
+
+    return wait
+
+
+async def reserve_password_check(request: Request, email: str) -> login_attempts.Reservation:
+    """Take a place for one password check of `email`, or learn how long to wait.
+
+    The place counts as a failure for later callers until it is settled, so parallel
+    requests cannot all pass the throttle before any of them is recorded. A caller whose
+    verdict hangs on checks still in flight asks again shortly, for at most the hashing
+    wait; if it is still open then, the reservation comes back undecided.
+    """
     services = _services(request)
-    db = services.db
-    address = client_address(request)
-    now = services.clock()
-    pair = await login_attempts.pair_failures(db, email, address, now - throttling.WINDOW)
-    by_address = await login_attempts.address_failures(db, address, now - throttling.WINDOW)
-    by_account = await login_attempts.account_failures(db, email, now - throttling.ACCOUNT_WINDOW)
-    return throttling.verdict(
-        now=now,
-        pair=(pair.count, pair.last),
-        address=(by_address.count, by_address.last),
-        account=(by_account.count, by_account.first),
-    ).wait_seconds
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + services.settings.hash_wait
+    pause = 0.01
+    while True:
+        now = services.clock()
+        reservation = await login_attempts.reserve_attempt(
+            services.db,
+            email,
+            client_address(request),
+            now,
+            windows=(
+                now - throttling.WINDOW,
+                now - throttling.WINDOW,
+                now - throttling.ACCOUNT_WINDOW,
+            ),
+            wait_for=_wait_for(now),
+        )
+        if not reservation.undecided or loop.time() >= deadline:
+            return reservation
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 0.1)
 
 
 def throttled_message(wait_seconds: int, gettext: Callable[[str], str]) -> str:
@@ -101,7 +141,6 @@ async def login(request: Request) -> Response:
     email = field(form, "email", max_length=320)
     password = field(form, "password", max_length=1024, strip=False)
     target = safe_next(field(form, "next", max_length=2000))
-    address = client_address(request)
     now = services.clock()
     context = {"next": target, "email": email}
 
@@ -110,27 +149,49 @@ async def login(request: Request) -> Response:
         return render(request, "login.html", context, status=400)
 
     db = services.db
-    wait = await throttle_wait(request, email)
-    if wait > 0:
-        context["error"] = throttled_message(wait, services.translator.gettext)
+    reservation = await reserve_password_check(request, email)
+    if reservation.undecided:
+        context["error"] = BUSY
+        return busy(render(request, "login.html", context, status=503))
+    if reservation.attempt_id is None:
+        context["error"] = throttled_message(reservation.wait_seconds, services.translator.gettext)
         response = render(request, "login.html", context, status=429)
-        response.headers["Retry-After"] = str(wait)
+        response.headers["Retry-After"] = str(reservation.wait_seconds)
         return response
 
     user = await users.find_user_by_email(db, email)
     usable = user is not None and user.active
-    ok, needs_rehash = await services.hasher.verify(
-        user.password_hash if user is not None and usable else None, password
-    )
+    try:
+        ok, needs_rehash = await services.hasher.verify(
+            user.password_hash if user is not None and usable else None, password
+        )
+    except HashingBusy:
+        # No password was checked: the place does not count against the caller.
+        await login_attempts.release_attempt(db, reservation.attempt_id)
+        context["error"] = BUSY
+        return busy(render(request, "login.html", context, status=503))
     if not ok or user is None or not usable:
-        await login_attempts.record_attempt(db, email, address, now, success=False)
+        await login_attempts.fail_attempt(db, reservation.attempt_id)
         context["error"] = LOGIN_FAILED
         return render(request, "login.html", context, status=401)
 
+    new_hash = None
     if needs_rehash:
-        await users.rehash_password(db, user.id, await services.hasher.hash(password))
-    await login_attempts.record_attempt(db, email, address, now, success=True)
-    return await start_session(request, user.id, target or "/")
+        # Parameters have changed since this hash was made: store one with today's.
+        with contextlib.suppress(HashingBusy):  # if the pool is full, at a later login
+            new_hash = await services.hasher.hash(password)
+    async with db.transaction() as tx:
+        await login_attempts.settle_attempt(tx, reservation.attempt_id, success=True)
+        if new_hash is not None:
+            await users.rehash_password(tx, user.id, new_hash)
+        session_id = await begin_session(tx, request, user.id, now)
+    return session_redirect(request, session_id, target or "/")
+
+
+def busy(response: Response) -> Response:
+    """A page that says the hashing pool is full; the browser may try again in a minute."""
+    response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+    return response
 
 
 async def logout(request: Request) -> Response:
@@ -149,9 +210,7 @@ async def _setup_token(request: Request) -> str:
     services = _services(request)
     token = request.path_params["token"]
     if await users.admin_exists(services.db):
-        raise HTTPException(
-            410, N_("Die Einrichtung ist abgeschlossen: es gibt bereits ein Admin-Konto.")
-        )
+        raise HTTPException(410, SETUP_DONE)
     try:
         link = services.signer.read_link_token(token, "setup")
     except TokenInvalid as exc:
@@ -183,14 +242,16 @@ async def setup(request: Request) -> Response:
     }
     password = field(form, "password", max_length=1024, strip=False)
     confirm = field(form, "password_confirm", max_length=1024, strip=False)
-    errors = validate_account(values["email"], values["name"], password, confirm)
+    errors = await validate_account(values["email"], values["name"], password, confirm)
     if errors:
         return render(request, "setup.html", {"values": values, "errors": errors}, status=400)
     now = services.clock()
-    password_hash = await services.hasher.hash(password)
+    password_hash = await hash_or_busy(services, password)
     try:
         async with services.db.transaction() as tx:
             await spend_nonce(tx, nonce, "setup", now)
+            if await users.admin_exists(tx):
+                raise _AdminExists
             user_id = await users.insert_user(
                 tx,
                 email=values["email"],
@@ -208,21 +269,32 @@ async def setup(request: Request) -> Response:
                 target_type="user",
                 target_id=user_id,
             )
+            session_id = await begin_session(tx, request, user_id, now)
     except TokenSpent:
         raise HTTPException(410, N_("Dieser Einrichtungslink wurde bereits verwendet.")) from None
+    except _AdminExists:
+        raise HTTPException(410, SETUP_DONE) from None
     except users.DuplicateEmail:
         errors["email"] = N_("Diese E-Mail-Adresse ist bereits vergeben.")
         return render(request, "setup.html", {"values": values, "errors": errors}, status=400)
-    return await start_session(request, user_id, "/")
+    return session_redirect(request, session_id, "/")
 
 
-def validate_account(email: str, name: str, password: str, confirm: str) -> dict[str, str]:
+async def hash_or_busy(services: Services, password: str) -> str:
+    """The new password's hash; a full hashing pool is a 503 page, nothing is written."""
+    try:
+        return await services.hasher.hash(password)
+    except HashingBusy:
+        raise HTTPException(503, BUSY, headers={"Retry-After": str(BUSY_RETRY_SECONDS)}) from None
+
+
+async def validate_account(email: str, name: str, password: str, confirm: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not valid_email(email):
         errors["email"] = N_("Bitte geben Sie eine gültige E-Mail-Adresse ein.")
     if not name:
         errors["name"] = N_("Bitte geben Sie Ihren Namen ein.")
-    problem = password_problem(password, email=email, name=name)
+    problem = await check_password(password, email=email, name=name)
     if problem:
         errors["password"] = problem
     elif password != confirm:

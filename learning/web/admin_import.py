@@ -48,8 +48,8 @@ async def import_preview(request: Request) -> Response:
     payload = ""
     status = 400 if parsed.errors else 200
     if not parsed.errors:
-        payload = services.signer.sign_cookie(
-            json.dumps([row.to_json() for row in parsed.rows], ensure_ascii=True)
+        payload = services.signer.sign(
+            "import", json.dumps([row.to_json() for row in parsed.rows], ensure_ascii=True)
         )
     return render(
         request, "admin/import.html", {"parsed": parsed, "payload": payload}, status=status
@@ -57,7 +57,7 @@ async def import_preview(request: Request) -> Response:
 
 
 def _rows_from_payload(request: Request, payload: str) -> tuple[ImportRow, ...] | None:
-    value = services_of(request).signer.unsign_cookie(payload, max_age=_PREVIEW_MAX_AGE)
+    value = services_of(request).signer.unsign("import", payload, max_age=_PREVIEW_MAX_AGE)
     if value is None:
         return None
     try:

@@ -7,7 +7,7 @@ import json
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from learning.web.cookies import FLASH_COOKIE, cookie_header, expire_header
+from learning.web.cookies import FLASH_COOKIE, cookie_header, cookie_name, expire_header
 from learning.web.services import Services
 
 
@@ -17,22 +17,31 @@ def redirect(
     response = RedirectResponse(url, status_code=303)
     if message:
         services: Services = request.app.state.services
-        value = services.signer.sign_cookie(json.dumps([[kind, message]], ensure_ascii=True))
+        value = services.signer.sign("flash", json.dumps([[kind, message]], ensure_ascii=True))
         response.headers.append(
             "set-cookie", cookie_header(FLASH_COOKIE, value, secure=services.settings.https)
         )
     return response
 
 
+def _raw(request: Request) -> str | None:
+    services: Services = request.app.state.services
+    return request.cookies.get(cookie_name(FLASH_COOKIE, secure=services.settings.https))
+
+
+def has_flash(request: Request) -> bool:
+    return bool(_raw(request))
+
+
 def take_messages(request: Request, response: Response) -> list[tuple[str, str]]:
-    raw = request.cookies.get(FLASH_COOKIE)
+    raw = _raw(request)
     if not raw:
         return []
     services: Services = request.app.state.services
     response.headers.append(
         "set-cookie", expire_header(FLASH_COOKIE, secure=services.settings.https)
     )
-    value = services.signer.unsign_cookie(raw, max_age=600)
+    value = services.signer.unsign("flash", raw, max_age=600)
     if value is None:
         return []
     try:

@@ -8,12 +8,13 @@ from starlette.responses import Response
 
 from learning.clock import from_db
 from learning.i18n import N_
-from learning.passwords import password_problem
+from learning.passwords import check_password
 from learning.signing import Purpose, TokenInvalid
 from learning.store import audit, sessions, user_admin, users
 from learning.store.db import NotFound
 from learning.store.tokens import TokenSpent, spend_nonce
 from learning.store.users import User
+from learning.web.account import hash_or_busy
 from learning.web.admin_common import services_of
 from learning.web.flash import redirect
 from learning.web.forms import field
@@ -69,7 +70,7 @@ async def _submit(request: Request, purpose: Purpose) -> Response:
     errors: dict[str, str] = {}
     if not name:
         errors["name"] = N_("Bitte geben Sie Ihren Namen ein.")
-    problem = password_problem(password, email=user.email, name=name)
+    problem = await check_password(password, email=user.email, name=name)
     if problem:
         errors["password"] = problem
     elif password != confirm:
@@ -82,7 +83,7 @@ async def _submit(request: Request, purpose: Purpose) -> Response:
             "email": user.email,
         }
         return render(request, "admin/set_password.html", context, status=400)
-    password_hash = await services.hasher.hash(password)
+    password_hash = await hash_or_busy(services, password)
     now = services.clock()
     try:
         async with services.db.transaction() as tx:

@@ -16,9 +16,8 @@ from learning.progress import neighbours
 from learning.store import answers, progress
 from learning.store.users import User
 from learning.web.completion import try_complete
-from learning.web.cookies import FLASH_COOKIE
 from learning.web.csrf import csrf_token
-from learning.web.flash import redirect
+from learning.web.flash import has_flash, redirect
 from learning.web.forms import checked_text
 from learning.web.lesson_shell import page_path
 from learning.web.resolve import course_or_404, current_user, page_or_404, services_of
@@ -102,11 +101,7 @@ async def show_page(request: Request) -> Response:
         **answered,
     }
     shells = services.lesson_shells
-    if (
-        shells is None
-        or request.cookies.get(FLASH_COOKIE)
-        or request.url.path != page_path(course, page)
-    ):
+    if shells is None or has_flash(request) or request.url.path != page_path(course, page):
         return render(request, "page.html", context)
     body = shells.render(
         course=course,

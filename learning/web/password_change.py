@@ -9,12 +9,13 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from learning.passwords import password_problem
+from learning.passwords import HashingBusy, check_password
 from learning.store import audit, login_attempts, sessions, users
 from learning.web.account import (
-    client_address,
+    BUSY,
+    busy,
+    reserve_password_check,
     set_session_cookie,
-    throttle_wait,
     throttled_message,
 )
 from learning.web.flash import redirect
@@ -41,8 +42,11 @@ async def change(request: Request) -> Response:
 
     # The current password is a password check like the login, and throttled like it:
     # otherwise a stolen session could guess the password here without limit.
-    wait = await throttle_wait(request, user.email)
-    if wait > 0:
+    reservation = await reserve_password_check(request, user.email)
+    if reservation.undecided:
+        return busy(render(request, TEMPLATE, {"errors": {"current_password": BUSY}}, status=503))
+    if reservation.attempt_id is None:
+        wait = reservation.wait_seconds
         refused = render(
             request,
             TEMPLATE,
@@ -52,27 +56,37 @@ async def change(request: Request) -> Response:
         refused.headers["Retry-After"] = str(wait)
         return refused
     stored = await users.find_user_by_email(services.db, user.email)
-    ok, _needs_rehash = await services.hasher.verify(
-        stored.password_hash if stored else None, current
-    )
-    if not ok:
-        await login_attempts.record_attempt(
-            services.db, user.email, client_address(request), now, success=False
+    try:
+        ok, _needs_rehash = await services.hasher.verify(
+            stored.password_hash if stored else None, current
         )
+    except HashingBusy:
+        await login_attempts.release_attempt(services.db, reservation.attempt_id)
+        return busy(render(request, TEMPLATE, {"errors": {"current_password": BUSY}}, status=503))
+    if not ok:
+        await login_attempts.fail_attempt(services.db, reservation.attempt_id)
         errors = {"current_password": _("Das aktuelle Passwort ist nicht korrekt.")}
         return render(request, TEMPLATE, {"errors": errors}, status=400)
 
     errors = {}
-    problem = password_problem(new, email=user.email, name=user.name)
+    problem = await check_password(new, email=user.email, name=user.name)
     if problem:
         errors["password"] = _(problem)
     elif new != confirm:
         errors["password_confirm"] = _("Die beiden Passwörter stimmen nicht überein.")
     if errors:
+        # The current password was right: this attempt is no failure.
+        async with services.db.transaction() as tx:
+            await login_attempts.settle_attempt(tx, reservation.attempt_id, success=True)
         return render(request, TEMPLATE, {"errors": errors}, status=400)
 
-    password_hash = await services.hasher.hash(new)
+    try:
+        password_hash = await services.hasher.hash(new)
+    except HashingBusy:
+        await login_attempts.release_attempt(services.db, reservation.attempt_id)
+        return busy(render(request, TEMPLATE, {"errors": {"password": BUSY}}, status=503))
     async with services.db.transaction() as tx:
+        await login_attempts.settle_attempt(tx, reservation.attempt_id, success=True)
         await users.set_password_hash(tx, user.id, password_hash, now)
         await sessions.delete_user_sessions(tx, user.id)
         session_id = await sessions.create_session(tx, user.id, now)

@@ -21,12 +21,18 @@ STATIC_HEADERS = [
 ]
 
 
+def hsts_value(subdomains: bool) -> bytes:
+    # One year; includeSubDomains unless LEARNING_HSTS_SUBDOMAINS=0 says a subdomain of
+    # this host still needs plain http.
+    return b"max-age=31536000; includeSubDomains" if subdomains else b"max-age=31536000"
+
+
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
+    def __init__(self, app: ASGIApp, *, https: bool = False, hsts_subdomains: bool = True) -> None:
         self.app = app
         self.extra = list(STATIC_HEADERS)
         if https:
-            self.extra.append((b"strict-transport-security", b"max-age=31536000"))
+            self.extra.append((b"strict-transport-security", hsts_value(hsts_subdomains)))
         self.names = frozenset(name for name, _ in self.extra)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

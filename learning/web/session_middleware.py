@@ -16,6 +16,7 @@ from learning.web.cookies import (
     LANG_COOKIE,
     SESSION_COOKIE,
     cookie_header,
+    cookie_name,
     expire_header,
     parse_cookies,
 )
@@ -43,9 +44,9 @@ class SessionMiddleware:
         now = services.clock()
 
         session = None
-        raw = cookies.get(SESSION_COOKIE)
+        raw = cookies.get(cookie_name(SESSION_COOKIE, secure=settings.https))
         if raw:
-            session_id = services.signer.unsign_cookie(raw, max_age=settings.absolute_timeout)
+            session_id = services.signer.unsign("session", raw, max_age=settings.absolute_timeout)
             if session_id:
                 session = await load_session(
                     services.db,
@@ -58,7 +59,7 @@ class SessionMiddleware:
                 # Group commit: sessions seen in the same moment share a transaction.
                 await services.session_touches.submit(SessionTouch(session.id_hash, now))
 
-        browser_key = cookies.get(BROWSER_COOKIE, "")
+        browser_key = cookies.get(cookie_name(BROWSER_COOKIE, secure=settings.https), "")
         new_browser_key = not _BROWSER_KEY.match(browser_key)
         if new_browser_key:
             browser_key = secrets.token_urlsafe(32)
@@ -69,7 +70,7 @@ class SessionMiddleware:
         state["browser_key"] = browser_key
         state["now"] = now
         user_locale = session.user.locale if session else None
-        lang_cookie = cookies.get(LANG_COOKIE)
+        lang_cookie = cookies.get(cookie_name(LANG_COOKIE, secure=settings.https))
         locale = negotiate(headers.get("accept-language"), user_locale or lang_cookie)
         state["locale"] = locale
         token = current_locale.set(locale)

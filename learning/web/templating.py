@@ -16,7 +16,7 @@ from learning.content.model import Question
 from learning.i18n import Translator, local_date, local_datetime, local_number
 from learning.web.cookies import FLASH_COOKIE, expire_header
 from learning.web.csrf import csrf_token
-from learning.web.flash import take_messages
+from learning.web.flash import has_flash, take_messages
 from learning.web.question_cache import QuestionCache
 
 
@@ -94,7 +94,7 @@ def render(
         values.update(context)
     body = services.templates.get_template(template).render(values)
     response = HTMLResponse(body, status_code=status)
-    if request.cookies.get(FLASH_COOKIE):
+    if has_flash(request):
         response.headers.append(
             "set-cookie", expire_header(FLASH_COOKIE, secure=services.settings.https)
         )

@@ -73,9 +73,9 @@ async def test_setup_validates_password_policy(
     path = _path(services)
     page = await client.get(path)
     form = _form(csrf_from_page(page))
-    form["password"] = form["password_confirm"] = "1234567890"
+    form["password"] = form["password_confirm"] = "123456789012"
     response = await client.post(path, data=form)
     assert response.status_code == 400
     error = soup(response).find(id="f-password-error")
-    assert error is not None and "zu leicht" in error.get_text()
+    assert error is not None and "Datenlecks" in error.get_text()
     assert await services.db.scalar("SELECT count(*) FROM users") == 0
