@@ -20,9 +20,9 @@ from typing import Any
 
 from argon2 import PasswordHasher as Argon2
 
-from learning.clock import to_db
 from learning.content.catalog import Catalog
 from learning.content.model import Course
+from learning.core.clock import to_db
 from learning.store.db import Database
 from learning.store.migrate import migrate
 from learning.web.final_test import snapshot

@@ -27,9 +27,9 @@ from pathlib import Path
 import httpx
 from argon2 import PasswordHasher
 
-from learning.clock import utc_now
-from learning.config import Secret
-from learning.signing import Signer
+from learning.accounts.signing import Signer
+from learning.core.clock import utc_now
+from learning.core.config import Secret
 from learning.store import sessions, users
 from learning.store.db import Database
 from learning.store.migrate import migrate

@@ -12,13 +12,13 @@ from argon2 import PasswordHasher as Argon2
 from bs4 import BeautifulSoup
 from starlette.applications import Starlette
 
-from learning.app import create_app
-from learning.clock import FrozenClock
-from learning.config import Secret, Settings
-from learning.passwords import PasswordHasher
+from learning.accounts.passwords import PasswordHasher
+from learning.core.clock import FrozenClock
+from learning.core.config import Secret, Settings
 from learning.store import users
 from learning.store.db import Database
 from learning.store.migrate import migrate
+from learning.web.app import create_app
 from learning.web.services import Services
 
 TESTS = Path(__file__).parent

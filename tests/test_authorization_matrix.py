@@ -21,11 +21,11 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 
-from learning import account_links
-from learning.app import create_app
-from learning.clock import FrozenClock
-from learning.config import Settings
+from learning.accounts import links as account_links
+from learning.core.clock import FrozenClock
+from learning.core.config import Settings
 from learning.store import users
+from learning.web.app import create_app
 from learning.web.services import Services
 from tests.conftest import add_user, csrf_for, fast_hasher, log_in, make_settings, new_client, soup
 from tests.journey import complete_course

@@ -13,9 +13,9 @@ import pytest
 from bs4 import BeautifulSoup
 from starlette.applications import Starlette
 
-from learning.app import create_app
-from learning.cli import main
-from learning.clock import FrozenClock
+from learning.cli.main import main
+from learning.core.clock import FrozenClock
+from learning.web.app import create_app
 from learning.web.services import Services
 from tests.conftest import (
     PASSWORD,

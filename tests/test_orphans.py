@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from learning.cli import main
-from learning.clock import utc_now
-from learning.store import answers, progress, users
+from learning.cli.main import main
+from learning.core.clock import utc_now
+from learning.store import answers, users
+from learning.store import page_views as progress
 from learning.store.db import Database
 from learning.store.migrate import migrate
 from tests.helpers import FIXTURE_COURSES

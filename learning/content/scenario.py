@@ -9,9 +9,9 @@ from types import MappingProxyType
 from markdown_it.token import Token
 
 from learning.content.context import FileContext
+from learning.content.items import Item, item_blocks
 from learning.content.markdown import line_of, plain_text
 from learning.content.model import Question, ScenarioOption, ScenarioStep
-from learning.content.questions import Item, item_blocks
 from learning.content.slug import is_valid_id, slugify, split_id_attr
 
 _ARROW_RE = re.compile(r"\s*(?:->|→)\s*(?P<target>[^\s]+)\s*$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from learning.clock import from_db, to_db
+from learning.core.clock import from_db, to_db
 from learning.store.db import Database
 
 

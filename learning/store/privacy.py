@@ -15,7 +15,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from learning.clock import to_db
+from learning.core.clock import to_db
 from learning.store.db import Database, Transaction
 
 # Table -> the columns exported for one learner (user_id scoped).

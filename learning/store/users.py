@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from learning.clock import to_db
+from learning.core.clock import to_db
 from learning.store.db import Database, NotFound, Transaction
 
 Role = Literal["learner", "trainer", "admin"]

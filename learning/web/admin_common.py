@@ -1,54 +1,23 @@
-"""What the admin and trainer endpoints share: resolving path ids, the catalog, audit."""
+"""What the admin and trainer endpoints share: the catalog and the audit record."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from learning.i18n import N_
-from learning.store import users
 from learning.store.audit import record
-from learning.store.db import NotFound, Transaction
-from learning.web.services import Services
+from learning.store.db import Transaction
+from learning.web.resolve import services_of
 
 if TYPE_CHECKING:
     from learning.content.model import Course
 
 
-def services_of(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
 def courses(request: Request) -> Sequence[Course]:
     catalog = services_of(request).catalog
     return () if catalog is None else tuple(catalog.courses)
-
-
-def course_or_404(request: Request, course_id: str) -> Course:
-    catalog = services_of(request).catalog
-    course = None if catalog is None else catalog.get(course_id)
-    if course is None:
-        raise HTTPException(404, N_("Diesen Kurs gibt es nicht."))
-    return course
-
-
-def int_param(request: Request, name: str) -> int:
-    raw = request.path_params[name]
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise HTTPException(404) from None
-
-
-async def user_or_404(request: Request, name: str = "user_id") -> users.User:
-    try:
-        return await users.get_user(services_of(request).db, int_param(request, name))
-    except NotFound:
-        raise HTTPException(404, N_("Dieses Konto gibt es nicht.")) from None
 
 
 async def audit(

@@ -10,15 +10,16 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from learning.content.model import Course
-from learning.exports import FORMATS, MEDIA_TYPES, export_stream
-from learning.report_export import (
+from learning.core.text import clean_text
+from learning.reports.documents import FORMATS, MEDIA_TYPES, export_stream
+from learning.reports.export import (
     GROUP_COLUMNS,
     LEARNER_COLUMNS,
     STATUS_LABELS,
     export_parts,
     visible_total,
 )
-from learning.reporting import (
+from learning.reports.figures import (
     Figures,
     GroupTable,
     MonthCount,
@@ -27,10 +28,10 @@ from learning.reporting import (
 )
 from learning.store import audit as audit_store
 from learning.store import reports, users
-from learning.web.admin_common import audit, course_or_404, courses, services_of
+from learning.web.admin_common import audit, courses
 from learning.web.charts import bar_chart
-from learning.web.forms import clean_text
 from learning.web.report_cache import ResultCache
+from learning.web.resolve import course_or_404, services_of
 from learning.web.templating import render
 
 # 200 rows: a screenful to scan and sort, and cheap enough to render per request.
@@ -122,7 +123,7 @@ async def _course_figures(
             months=completion_over_time(rows) if total is not None else [],
         )
 
-    cache: ResultCache[CourseFigures] = services.figure_cache
+    cache: ResultCache[CourseFigures] = services.caches.figures
     return await cache.get((course.id, tuple(page_ids), flt), compute)
 
 
@@ -132,7 +133,7 @@ async def _table_page(
     """One sorted page of the named learner table, cached like the figures."""
     services = services_of(request)
     page_ids = _page_ids(course)
-    cache: ResultCache[list[reports.LearnerRow]] = services.figure_cache
+    cache: ResultCache[list[reports.LearnerRow]] = services.caches.figures
     return await cache.get(
         ("table", course.id, tuple(page_ids), flt, page, TABLE_PAGE),
         lambda: reports.learners(

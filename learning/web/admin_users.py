@@ -9,23 +9,18 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from learning import account_links
-from learning.i18n import N_
-from learning.signing import Purpose
+from learning.accounts import links as account_links
+from learning.accounts.emails import valid_email
+from learning.accounts.signing import Purpose
+from learning.core.i18n import N_
+from learning.core.text import clean_text
 from learning.store import privacy, user_admin, users
 from learning.store.db import NotFound, Transaction
 from learning.store.users import ROLES, Role, User
-from learning.user_import import valid_email
-from learning.web.admin_common import (
-    audit,
-    course_or_404,
-    courses,
-    int_param,
-    services_of,
-    user_or_404,
-)
+from learning.web.admin_common import audit, courses
 from learning.web.flash import redirect
-from learning.web.forms import clean_text, field
+from learning.web.forms import field
+from learning.web.resolve import course_or_404, int_param, services_of, user_or_404
 from learning.web.templating import render
 
 ROLE_LABELS = {"learner": "Lernende", "trainer": "Trainer/in", "admin": "Admin"}

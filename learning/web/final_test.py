@@ -11,13 +11,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from learning import grading
 from learning.content.model import Course, Question
 from learning.content.snapshot import question_from_json, question_to_json
-from learning.i18n import N_
-from learning.store import attempts, progress
+from learning.core.i18n import N_
+from learning.rules import grading
+from learning.rules.completion import try_complete
+from learning.store import attempts
+from learning.store import page_views as progress
 from learning.store.db import NotFound
-from learning.web.completion import try_complete
 from learning.web.flash import redirect
 from learning.web.lesson import _multi
 from learning.web.resolve import course_or_404, current_user, int_param, services_of

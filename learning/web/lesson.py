@@ -7,17 +7,19 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from learning import grading
 from learning.content.model import Course, Question
-from learning.i18n import N_
-from learning.progress import neighbours
-from learning.store import answers, progress
+from learning.core.i18n import N_
+from learning.core.text import clean_text
+from learning.rules import grading
+from learning.rules.completion import try_complete
+from learning.rules.progress import neighbours
+from learning.store import answers
+from learning.store import page_views as progress
 from learning.store.users import User
-from learning.web.completion import try_complete
 from learning.web.cookies import FLASH_COOKIE
 from learning.web.csrf import csrf_token
 from learning.web.flash import redirect
-from learning.web.forms import clean_text
+from learning.web.lesson_page import with_page_parts
 from learning.web.lesson_shell import page_path
 from learning.web.resolve import course_or_404, current_user, page_or_404, services_of
 from learning.web.templating import render
@@ -99,20 +101,24 @@ async def show_page(request: Request) -> Response:
         "preview": False,
         **answered,
     }
-    shells = services.lesson_shells
+    locale, token = request.state.locale, csrf_token(request)
+    shells = services.caches.shells
     if (
         shells is None
         or request.cookies.get(FLASH_COOKIE)
         or request.url.path != page_path(course, page)
     ):
-        return render(request, "page.html", context)
+        parts = with_page_parts(
+            services.templates, services.caches.questions, context, locale=locale, token=token
+        )
+        return render(request, "page.html", parts)
     body = shells.render(
         course=course,
         lesson=lesson,
         page=page,
-        locale=request.state.locale,
+        locale=locale,
         user_name=user.name,
-        token=csrf_token(request),
+        token=token,
         context=context,
     )
     return HTMLResponse(body)

@@ -6,6 +6,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from learning.content.model import Course, Page
+from learning.core.i18n import N_
+from learning.store import users
+from learning.store.db import NotFound
 from learning.store.users import User
 from learning.web.services import Services
 
@@ -22,11 +25,13 @@ def current_user(request: Request) -> User:
     return user
 
 
-def course_or_404(request: Request) -> Course:
+def course_or_404(request: Request, course_id: str | None = None) -> Course:
+    """The course named by `course_id`, or by the path's `course_id`."""
     catalog = services_of(request).catalog
-    course = catalog.get(request.path_params["course_id"]) if catalog else None
+    wanted = request.path_params["course_id"] if course_id is None else course_id
+    course = catalog.get(wanted) if catalog else None
     if course is None:
-        raise HTTPException(404)
+        raise HTTPException(404, N_("Diesen Kurs gibt es nicht."))
     return course
 
 
@@ -47,3 +52,10 @@ def int_param(request: Request, name: str) -> int:
     if value < 1 or value > 2**62:
         raise HTTPException(404)
     return value
+
+
+async def user_or_404(request: Request, name: str = "user_id") -> User:
+    try:
+        return await users.get_user(services_of(request).db, int_param(request, name))
+    except NotFound:
+        raise HTTPException(404, N_("Dieses Konto gibt es nicht.")) from None

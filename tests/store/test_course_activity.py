@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from learning.clock import FrozenClock
-from learning.store import answers, attempts, progress, users
+from learning.core.clock import FrozenClock
+from learning.store import answers, attempts, users
+from learning.store import page_views as progress
 from learning.store.db import Database
 from learning.store.migrate import migrate
 from learning.store.user_admin import reset_progress

@@ -3,7 +3,7 @@ from __future__ import annotations
 import httpx
 from starlette.applications import Starlette
 
-from learning.clock import FrozenClock
+from learning.core.clock import FrozenClock
 from learning.store import users
 from learning.web.cookies import SESSION_COOKIE
 from learning.web.services import Services

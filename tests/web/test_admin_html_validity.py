@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from learning.config import Settings
+from learning.core.config import Settings
 from learning.web.services import Services
 from tests.admin_support import seed_known
 from tests.conftest import LoginAs, csrf_for, soup

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from learning.user_import import parse_users_csv
+from learning.accounts.user_import import parse_users_csv
 from learning.web.services import Services
 from tests.conftest import CreateUser, LoginAs, csrf_for, soup
 

@@ -8,8 +8,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from learning.clock import FrozenClock
 from learning.content.catalog import Catalog
+from learning.core.clock import FrozenClock
 from learning.web.services import Services
 from tests.conftest import LoginAs, csrf_for, log_in, new_client, soup
 from tests.helpers import FIXTURE_COURSES

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 from starlette.applications import Starlette
 
+from learning.web.caches import build_caches
 from learning.web.lesson_shell import LessonShells
 from learning.web.services import Services
 from tests.conftest import LoginAs, csrf_from, log_in, new_client, soup
@@ -16,16 +17,16 @@ HOSTILE_NAME = 'Ada <b>Ö</b> & "Lovelace" \x01'
 async def _shell_and_full(
     client: httpx.AsyncClient, services: Services, path: str
 ) -> tuple[str, str]:
-    shells = services.lesson_shells
-    assert isinstance(shells, LessonShells)
+    caches = services.caches
+    assert isinstance(caches.shells, LessonShells)
     # The first request records the view, so both renders below see the same state.
     await client.get(path)
     from_shell = await client.get(path)
-    services.lesson_shells = None
+    services.caches = build_caches(services.templates, services.db, enabled=False)
     try:
         full = await client.get(path)
     finally:
-        services.lesson_shells = shells
+        services.caches = caches
     assert from_shell.status_code == full.status_code == 200
     return from_shell.text, full.text
 
@@ -161,10 +162,10 @@ async def test_answered_checks_show_each_learners_own_answer_and_tries(
     again = await client.get(url)
     assert soup(again).find(id="result-eisberg-1").get_text(strip=True) == "Richtig"
     services: Services = app.state.services
-    shells = services.lesson_shells
-    services.lesson_shells = None
+    caches = services.caches
+    services.caches = build_caches(services.templates, services.db, enabled=False)
     try:
         full = await client.get(url)
     finally:
-        services.lesson_shells = shells
+        services.caches = caches
     assert again.text == full.text

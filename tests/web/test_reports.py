@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
-from learning.config import Settings
+from learning.core.config import Settings
 from learning.web.services import Services
 from tests.admin_support import add_user, enrol, install_catalog, seed_known, view
 from tests.conftest import LoginAs, soup

@@ -6,7 +6,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from learning.clock import FrozenClock
+from learning.core.clock import FrozenClock
 from learning.web.guards import ADMIN, STAFF, get, post
 from learning.web.services import Services
 from tests.conftest import CreateUser, LoginAs, csrf_for, log_in, new_client, soup

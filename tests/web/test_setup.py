@@ -6,7 +6,7 @@ import httpx
 import itsdangerous.timed
 import pytest
 
-from learning.app import setup_link
+from learning.web.app import setup_link
 from learning.web.services import Services
 from tests.conftest import csrf_for, soup
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from learning.config import Settings
+from learning.core.config import Settings
 from learning.web.services import Services
 from tests.admin_support import (
     FakeDiagnostic,

@@ -1,0 +1,242 @@
+"""create_app(settings): routes, middleware, lifespan. Nothing is built at import time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from learning.accounts.passwords import PasswordHasher
+from learning.accounts.signing import Signer
+from learning.content.catalog import Catalog
+from learning.content.model import CompileResult
+from learning.content.orphans import find_orphans
+from learning.content.watch import watch_courses
+from learning.core.clock import Clock, utc_now
+from learning.core.config import Settings
+from learning.core.i18n import Translator
+from learning.store import answers, sessions, users
+from learning.store import page_views as progress
+from learning.store.checkpoints import BackgroundCheckpoints
+from learning.store.content_ids import stored_ids
+from learning.store.db import Database
+from learning.store.group_commit import GroupCommit
+from learning.store.housekeeping import remove_stale
+from learning.store.lockfile import ServerLock
+from learning.store.migrate import migrate
+from learning.web import (
+    account,
+    bench,
+    catalog,
+    certificates,
+    course_files,
+    final_test,
+    home,
+    learner_data,
+    lesson,
+    password_change,
+)
+from learning.web.admin_routes import admin_routes
+from learning.web.caches import build_caches
+from learning.web.errors import http_error, server_error
+from learning.web.guards import ANYONE, LEARNER, SIGNED_IN, get, post
+from learning.web.security_headers import SecurityHeadersMiddleware
+from learning.web.services import Services
+from learning.web.session_middleware import SessionMiddleware
+from learning.web.templating import build_environment
+
+log = logging.getLogger("learning")
+
+
+def routes(settings: Settings) -> list[BaseRoute]:
+    ceiling = [get("/_bench/static", bench.static_page)] if settings.bench_ceiling else []
+    return [
+        *ceiling,
+        get("/", catalog.catalogue, SIGNED_IN),
+        get("/healthz", home.healthz, ANYONE),
+        get("/login", account.login_form, ANYONE),
+        post("/login", account.login, ANYONE),
+        post("/logout", account.logout, SIGNED_IN),
+        get("/setup/{token}", account.setup_form, ANYONE),
+        post("/setup/{token}", account.setup, ANYONE),
+        post("/sprache", account.set_language, ANYONE),
+        get("/konto/passwort", password_change.change_form, SIGNED_IN),
+        post("/konto/passwort", password_change.change, SIGNED_IN),
+        get("/barrierefreiheit", home.accessibility, ANYONE),
+        get("/leichte-sprache", home.easy_language, ANYONE),
+        get("/datenschutz", home.privacy, ANYONE),
+        get("/courses/{course_id}", catalog.overview),
+        post("/courses/{course_id}/enrol", catalog.enrol),
+        get("/courses/{course_id}/pages/{page_id}", lesson.show_page),
+        post("/courses/{course_id}/pages/{page_id}/answer/{question_id}", lesson.answer),
+        post("/courses/{course_id}/pages/{page_id}/scenario/{question_id}", lesson.scenario_choice),
+        get("/courses/{course_id}/glossar", course_files.glossary),
+        get("/courses/{course_id}/media/{name}", course_files.media),
+        get("/courses/{course_id}/test", final_test.intro, LEARNER),
+        post("/courses/{course_id}/test/start", final_test.start, LEARNER),
+        get("/courses/{course_id}/test/{attempt_id}", final_test.attempt_form, LEARNER),
+        post("/courses/{course_id}/test/{attempt_id}", final_test.submit, LEARNER),
+        get("/courses/{course_id}/test/{attempt_id}/ergebnis", final_test.result, LEARNER),
+        get("/courses/{course_id}/zertifikat", certificates.download, LEARNER),
+        get("/verify", certificates.verify_form, ANYONE),
+        get("/verify/{code}", certificates.verify, ANYONE),
+        get("/lernstand", learner_data.overview, LEARNER),
+        get("/lernstand/export.json", learner_data.export, SIGNED_IN),
+        get("/notizen", learner_data.notes, LEARNER),
+        *admin_routes(),
+        Mount("/static", StaticFiles(directory=str(settings.static)), name="static"),
+    ]
+
+
+async def load_courses(services: Services) -> None:
+    """Compile every course once; a broken course is logged, the others still serve.
+
+    Ids that have stored progress but no longer exist in the content are logged too,
+    so that a trainer's rename does not silently strand learners' answers.
+    """
+    catalog = services.catalog
+    if catalog is None:
+        return
+    catalog.load()
+    for folder, result in catalog.results.items():
+        for diagnostic in result.errors:
+            log.error("%s", diagnostic)
+        if result.errors:
+            log.error("Kurs %s hat Fehler und wird nicht angeboten.", folder)
+    stored = await stored_ids(services.db)
+    for course in catalog.courses:
+        orphans = find_orphans(course, stored.get(course.id, {}))
+        if orphans:
+            log.warning(
+                "Kurs %s: gespeicherte Daten zu entfernten IDs: %s", course.id, ", ".join(orphans)
+            )
+
+
+async def housekeeping(services: Services, stop: asyncio.Event, *, every: float = 3600.0) -> None:
+    """Remove ended sessions and old login attempts now and then every hour, until `stop`.
+
+    Stopped by the event, not by cancelling: a cancelled task could be in the middle of
+    its transaction.
+    """
+    settings = services.settings
+    while not stop.is_set():
+        try:
+            async with services.db.transaction() as tx:
+                await remove_stale(
+                    tx,
+                    services.clock(),
+                    idle=settings.idle_timeout,
+                    absolute=settings.absolute_timeout,
+                )
+        except Exception:
+            log.exception("Aufräumen abgelaufener Sitzungen fehlgeschlagen")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)
+
+
+def report_reload(folder: str, result: CompileResult) -> None:
+    if result.ok:
+        log.info("Kurs %s neu übersetzt.", folder)
+        return
+    for diagnostic in result.errors:
+        log.error("%s", diagnostic)
+    log.error("Kurs %s: Änderung fehlerhaft, die letzte gute Fassung bleibt online.", folder)
+
+
+def setup_link(services: Services) -> str:
+    token = services.signer.make_link_token("setup")
+    return f"{services.settings.public_url}/setup/{token}"
+
+
+def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = True) -> Starlette:
+    translator = Translator()
+    db = Database(settings.database, readers=settings.readers)
+    templates = build_environment(settings, translator)
+    services = Services(
+        settings=settings,
+        db=db,
+        hasher=PasswordHasher(settings.hash_concurrency),
+        signer=Signer(settings.secret_key),
+        translator=translator,
+        templates=templates,
+        page_views=GroupCommit(db, progress.record_page_views),
+        answers=GroupCommit(db, answers.add_answers),
+        session_touches=GroupCommit(db, sessions.touch_sessions),
+        # --reload is for editing, templates included: every page is rendered afresh.
+        caches=build_caches(templates, db, enabled=not settings.reload),
+        catalog=Catalog(settings.courses),
+        clock=clock,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Held while serving, so `learning restore` can tell the database is live.
+        lock = ServerLock(settings.database)
+        lock.acquire()
+        checkpoints = BackgroundCheckpoints(services.db)
+        try:
+            await services.db.open()
+            await migrate(services.db)
+            await checkpoints.start()
+            await load_courses(services)
+            # What start-up built (compiled courses, templates, modules) lives as long
+            # as the process. Frozen, the collector's full passes no longer walk it: one
+            # such pass stalled every request in flight for about 40 ms.
+            gc.collect()
+            gc.freeze()
+            stop_watching = asyncio.Event()
+            watcher = (
+                asyncio.create_task(
+                    watch_courses(services.catalog, report_reload, stop_event=stop_watching)
+                )
+                if settings.reload and services.catalog is not None
+                else None
+            )
+            if announce and not await users.admin_exists(services.db):
+                print(
+                    "\nNoch kein Admin-Konto. Einrichtungslink (einmalig, 24 Stunden gültig):\n"
+                    f"  {setup_link(services)}\n",
+                    flush=True,
+                )
+            stop_cleaning = asyncio.Event()
+            cleaner = asyncio.create_task(housekeeping(services, stop_cleaning))
+            try:
+                yield
+            finally:
+                stop_cleaning.set()
+                await cleaner
+                if watcher is not None:
+                    stop_watching.set()
+                    watcher.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await watcher
+        finally:
+            # Callers wait for their group commit, so this only drains what is queued.
+            await services.page_views.close()
+            await services.answers.close()
+            await services.session_touches.close()
+            await checkpoints.stop()
+            await services.db.close()
+            services.hasher.close()
+            lock.release()
+
+    app = Starlette(
+        routes=routes(settings),
+        middleware=[
+            Middleware(SecurityHeadersMiddleware, https=settings.https),
+            Middleware(SessionMiddleware, services=services),
+        ],
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    return app
