@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from learning.content.model import GRADED_TYPES, Question
+from learning.content.model import Question
 
 MAX_TEXT_LENGTH = 10_000
 
@@ -157,19 +157,33 @@ def _int_list(value: object) -> list[int]:
     return [v for v in value if isinstance(v, int) and not isinstance(v, bool)]
 
 
-def score_test(
-    questions: Sequence[Question], responses: Mapping[str, Mapping[str, object] | None]
-) -> tuple[float, tuple[Grade, ...]]:
-    """Percent (0..100) over the graded questions; an unanswered question scores 0."""
-    grades: list[Grade] = []
+@dataclass(frozen=True, slots=True)
+class ScoredAnswer:
+    question: Question
+    response: dict[str, object] | None
+    correct: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TestScore:
+    answers: tuple[ScoredAnswer, ...]
+    # 0..100, one decimal: what the result page and the reports show.
+    percent: float
+
+
+def score_test(questions: Sequence[Question], form: Mapping[str, Sequence[str]]) -> TestScore:
+    """The final test's score: each question right or wrong, a share of all questions.
+
+    A missing or damaged answer counts as wrong rather than failing the whole test.
+    """
+    answers: list[ScoredAnswer] = []
     for q in questions:
-        if q.type not in GRADED_TYPES:
-            continue
-        response = responses.get(q.id)
-        if response is None:
-            grades.append(Grade(q.id, False, 0.0, (), {}, ()))
-        else:
-            grades.append(grade(q, response))
-    if not grades:
-        return 0.0, ()
-    return 100.0 * sum(g.score for g in grades) / len(grades), tuple(grades)
+        try:
+            response = parse_answer(q, form)
+        except AnswerError:
+            response = None
+        correct = bool(response is not None and grade(q, response).correct)
+        answers.append(ScoredAnswer(q, response, correct))
+    right = sum(a.correct for a in answers)
+    percent = round(100 * right / len(answers), 1) if answers else 0.0
+    return TestScore(tuple(answers), percent)

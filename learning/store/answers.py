@@ -75,21 +75,6 @@ async def add_answers(tx: Transaction, rows: Sequence[NewAnswer]) -> None:
     await tx.executemany(_INSERT_ANSWER, [_answer_row(a) for a in rows])
 
 
-async def add_answer(
-    tx: Transaction,
-    *,
-    user_id: int,
-    course_id: str,
-    question_id: str,
-    content_hash: str,
-    response: dict[str, Any],
-    correct: bool | None,
-    now: datetime,
-) -> int:
-    row = NewAnswer(user_id, course_id, question_id, content_hash, response, correct, now)
-    return await tx.insert(_INSERT_ANSWER, _answer_row(row))
-
-
 async def latest_answers(
     db: Database, user_id: int, course_id: str, question_ids: list[str]
 ) -> dict[str, tuple[StoredAnswer, int]]:

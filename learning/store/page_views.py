@@ -119,23 +119,11 @@ class PageViewWrite:
     previous: tuple[str, str, datetime] | None
 
 
-async def record_page_view(
-    tx: Transaction,
-    *,
-    user_id: int,
-    session_hash: str,
-    course_id: str,
-    page_id: str,
-    now: datetime,
-    previous: tuple[str, str, datetime] | None,
-) -> None:
-    """Upsert the view, credit the time since the previous request to the previous page."""
-    view = PageViewWrite(user_id, session_hash, course_id, page_id, now, previous)
-    await record_page_views(tx, [view])
-
-
 async def record_page_views(tx: Transaction, views: Sequence[PageViewWrite]) -> None:
-    """record_page_view for many requests at once: three statements, however many views."""
+    """Upsert each view and credit the time since the previous request to the previous page.
+
+    Three statements, however many views: page views arrive through a group commit.
+    """
     credits = []
     for v in views:
         if v.previous is None:

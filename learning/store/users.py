@@ -28,10 +28,6 @@ class User:
     created_at: str
     password_changed_at: str | None
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
     def __repr__(self) -> str:
         return f"User(id={self.id}, email={self.email!r}, role={self.role!r})"
 
@@ -147,6 +143,11 @@ async def get_or_create_group(tx: Transaction, name: str, now: datetime) -> int:
     return await tx.insert(
         "INSERT INTO groups (name, created_at) VALUES (?, ?)", (name.strip(), to_db(now))
     )
+
+
+async def group_exists(tx: Transaction, group_id: int) -> bool:
+    row = await tx.fetchone("SELECT 1 FROM groups WHERE id = ?", (group_id,))
+    return row is not None
 
 
 async def list_groups(db: Database) -> list[Group]:

@@ -66,8 +66,7 @@ async def _group_from_form(tx: Transaction, request: Request, form: FormData) ->
     group_id = _optional_int(field(form, "group", max_length=12))
     if group_id is None:
         return None
-    row = await tx.fetchone("SELECT id FROM groups WHERE id = ?", (group_id,))
-    return None if row is None else group_id
+    return group_id if await users.group_exists(tx, group_id) else None
 
 
 async def _form_context(

@@ -12,8 +12,6 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute, Mount
-from starlette.staticfiles import StaticFiles
 
 from learning.accounts.passwords import PasswordHasher
 from learning.accounts.signing import Signer
@@ -33,68 +31,15 @@ from learning.store.group_commit import GroupCommit
 from learning.store.housekeeping import remove_stale
 from learning.store.lockfile import ServerLock
 from learning.store.migrate import migrate
-from learning.web import (
-    account,
-    bench,
-    catalog,
-    certificates,
-    course_files,
-    final_test,
-    home,
-    learner_data,
-    lesson,
-    password_change,
-)
-from learning.web.admin_routes import admin_routes
 from learning.web.caches import build_caches
 from learning.web.errors import http_error, server_error
-from learning.web.guards import ANYONE, LEARNER, SIGNED_IN, get, post
+from learning.web.routes import routes
 from learning.web.security_headers import SecurityHeadersMiddleware
 from learning.web.services import Services
 from learning.web.session_middleware import SessionMiddleware
 from learning.web.templating import build_environment
 
 log = logging.getLogger("learning")
-
-
-def routes(settings: Settings) -> list[BaseRoute]:
-    ceiling = [get("/_bench/static", bench.static_page)] if settings.bench_ceiling else []
-    return [
-        *ceiling,
-        get("/", catalog.catalogue, SIGNED_IN),
-        get("/healthz", home.healthz, ANYONE),
-        get("/login", account.login_form, ANYONE),
-        post("/login", account.login, ANYONE),
-        post("/logout", account.logout, SIGNED_IN),
-        get("/setup/{token}", account.setup_form, ANYONE),
-        post("/setup/{token}", account.setup, ANYONE),
-        post("/sprache", account.set_language, ANYONE),
-        get("/konto/passwort", password_change.change_form, SIGNED_IN),
-        post("/konto/passwort", password_change.change, SIGNED_IN),
-        get("/barrierefreiheit", home.accessibility, ANYONE),
-        get("/leichte-sprache", home.easy_language, ANYONE),
-        get("/datenschutz", home.privacy, ANYONE),
-        get("/courses/{course_id}", catalog.overview),
-        post("/courses/{course_id}/enrol", catalog.enrol),
-        get("/courses/{course_id}/pages/{page_id}", lesson.show_page),
-        post("/courses/{course_id}/pages/{page_id}/answer/{question_id}", lesson.answer),
-        post("/courses/{course_id}/pages/{page_id}/scenario/{question_id}", lesson.scenario_choice),
-        get("/courses/{course_id}/glossar", course_files.glossary),
-        get("/courses/{course_id}/media/{name}", course_files.media),
-        get("/courses/{course_id}/test", final_test.intro, LEARNER),
-        post("/courses/{course_id}/test/start", final_test.start, LEARNER),
-        get("/courses/{course_id}/test/{attempt_id}", final_test.attempt_form, LEARNER),
-        post("/courses/{course_id}/test/{attempt_id}", final_test.submit, LEARNER),
-        get("/courses/{course_id}/test/{attempt_id}/ergebnis", final_test.result, LEARNER),
-        get("/courses/{course_id}/zertifikat", certificates.download, LEARNER),
-        get("/verify", certificates.verify_form, ANYONE),
-        get("/verify/{code}", certificates.verify, ANYONE),
-        get("/lernstand", learner_data.overview, LEARNER),
-        get("/lernstand/export.json", learner_data.export, SIGNED_IN),
-        get("/notizen", learner_data.notes, LEARNER),
-        *admin_routes(),
-        Mount("/static", StaticFiles(directory=str(settings.static)), name="static"),
-    ]
 
 
 async def load_courses(services: Services) -> None:

@@ -158,19 +158,9 @@ async def submit(request: Request) -> Response:
     if attempt.submitted:
         return redirect(request, result_url, N_("Dieser Versuch wurde bereits abgegeben."), "info")
     form = _multi(await request.form())
-    answers: list[attempts.AttemptAnswer] = []
-    correct = 0
-    items = items_of(attempt)
-    for item in items:
-        try:
-            response = grading.parse_answer(item.question, form)
-        except grading.AnswerError:
-            # A damaged field counts as unanswered rather than failing the whole test.
-            response = None
-        ok = bool(response is not None and grading.grade(item.question, response).correct)
-        correct += ok
-        answers.append(attempts.AttemptAnswer(item.question.id, response, ok))
-    score = round(100 * correct / len(items), 1) if items else 0.0
+    scored = grading.score_test([item.question for item in items_of(attempt)], form)
+    answers = [attempts.AttemptAnswer(a.question.id, a.response, a.correct) for a in scored.answers]
+    score = scored.percent
     passed = score >= course.pass_mark
     now = services.clock()
     async with services.db.transaction() as tx:

@@ -125,19 +125,17 @@ def test_scenario_step(course: Course) -> None:
         parse_answer(question, {"fall-anerkennung": ["3"], "step": ["start"]})
 
 
-def test_score_test_percent(course: Course) -> None:
+def test_score_test_counts_each_question_right_or_wrong(course: Course) -> None:
     test = course.test
     assert test is not None
     questions = test.pages[0].questions
-    responses: dict[str, dict[str, object] | None] = {
-        "test-1": {"selected": [1]},
-        "test-2": {"selected": [2]},
-        "test-3": {"text": "verleugnung"},
-    }
-    percent, grades = score_test(questions, responses)
-    assert percent == pytest.approx(200 / 3)
-    assert [g.correct for g in grades] == [True, False, True]
-    percent, grades = score_test(questions, {"test-1": {"selected": [1]}})
-    assert percent == pytest.approx(100 / 3)
-    assert [g.correct for g in grades] == [True, False, False]
-    assert score_test((), {}) == (0.0, ())
+    ids = [q.id for q in questions]
+    assert ids[:3] == ["test-1", "test-2", "test-3"]
+    right = score_test(questions, {"test-1": ["1"], "test-3": ["Verleugnung"]})
+    assert [a.correct for a in right.answers] == [True, False, True]
+    assert right.percent == round(200 / 3, 1)
+    # A damaged field is a wrong answer, not an error.
+    damaged = score_test(questions, {"test-1": ["99"], "test-2": ["x"]})
+    assert [a.correct for a in damaged.answers] == [False, False, False]
+    assert damaged.percent == 0.0
+    assert score_test((), {}).percent == 0.0

@@ -57,15 +57,9 @@ async def test_summary_follows_views_answers_attempts_and_reset(
 
     async def view(page: str, previous: tuple[str, str] | None) -> None:
         async with db.transaction() as tx:
-            await progress.record_page_view(
-                tx,
-                user_id=uid,
-                session_hash="h",
-                course_id="k",
-                page_id=page,
-                now=clock(),
-                previous=None if previous is None else (*previous, clock.now.replace(second=0)),
-            )
+            since = None if previous is None else (*previous, clock.now.replace(second=0))
+            view = progress.PageViewWrite(uid, "h", "k", page, clock(), since)
+            await progress.record_page_views(tx, [view])
 
     await view("p1", None)
     clock.advance(70)
@@ -80,15 +74,9 @@ async def test_summary_follows_views_answers_attempts_and_reset(
 
     clock.advance(60)
     async with db.transaction() as tx:
-        await answers.add_answer(
+        await answers.add_answers(
             tx,
-            user_id=uid,
-            course_id="k",
-            question_id="q",
-            content_hash="h",
-            response={},
-            correct=True,
-            now=clock(),
+            [answers.NewAnswer(uid, "k", "q", "h", {}, True, clock())],
         )
         first = await attempts.create_attempt(
             tx, user_id=uid, course_id="k", content_hash="h", questions=[], shuffle={}, now=clock()
