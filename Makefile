@@ -22,6 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check learning tests benchmarks
 	$(BIN)/ruff format --check learning tests benchmarks
 	$(BIN)/mypy --strict learning
+	$(BIN)/lint-imports
 
 check: $(STAMP)
 	$(BIN)/learning check courses
