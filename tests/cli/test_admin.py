@@ -16,7 +16,7 @@ from learning.store.db import Database
 from learning.store.migrate import migrate
 from tests.admin_support import add_user, complete, enrol, view
 
-TESTS = Path(__file__).parent
+TESTS = Path(__file__).resolve().parent.parent
 
 
 def run_cli(
