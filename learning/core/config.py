@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+CACHES = frozenset({"questions", "shells", "figures"})
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -64,6 +65,8 @@ class Settings:
     accessibility_contact: str = "barrierefreiheit@example.org"
     # Only the load harness sets this: it adds the /_bench/static ceiling route.
     bench_ceiling: bool = False
+    # Which render and report caches are on (web/caches.py); --reload turns all off.
+    caches: frozenset[str] = CACHES
 
     @property
     def public_url(self) -> str:
@@ -93,6 +96,19 @@ def _as_bool(name: str, raw: str) -> bool:
     if lowered in {"0", "false", "no", "nein", "off", ""}:
         return False
     raise ConfigError(f"{name}: true oder false erwartet, nicht {raw!r}")
+
+
+def _as_caches(raw: str) -> frozenset[str]:
+    names = frozenset(n.strip().lower() for n in raw.split(",") if n.strip())
+    if names == {"none"}:
+        return frozenset()
+    unknown = names - CACHES
+    if unknown:
+        raise ConfigError(
+            f"LEARNING_CACHES: unbekannt {', '.join(sorted(unknown))}; erlaubt sind"
+            f" {', '.join(sorted(CACHES))} oder none"
+        )
+    return names
 
 
 def load_secret_key(path: Path) -> Secret:
@@ -144,6 +160,8 @@ def settings_from_env(env: Mapping[str, str] | None = None, **flags: object) -> 
         values["accessibility_contact"] = env["LEARNING_ACCESSIBILITY_CONTACT"]
     if "LEARNING_BENCH_CEILING" in env:
         values["bench_ceiling"] = _as_bool("LEARNING_BENCH_CEILING", env["LEARNING_BENCH_CEILING"])
+    if "LEARNING_CACHES" in env:
+        values["caches"] = _as_caches(env["LEARNING_CACHES"])
     values.update({k: v for k, v in flags.items() if v is not None})
     settings = Settings(**values)  # type: ignore[arg-type]
     if "LEARNING_SECRET_KEY" in env:

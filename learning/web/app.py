@@ -117,7 +117,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
         answers=GroupCommit(db, answers.add_answers),
         session_touches=GroupCommit(db, sessions.touch_sessions),
         # --reload is for editing, templates included: every page is rendered afresh.
-        caches=build_caches(templates, db, enabled=not settings.reload),
+        caches=build_caches(templates, db, () if settings.reload else settings.caches),
         catalog=Catalog(settings.courses),
         clock=clock,
     )

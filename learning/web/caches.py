@@ -2,7 +2,8 @@
 
 Each cache is an LRU with a bound, keyed by the content version (or the database's
 commit generation) and never by anything a learner typed. `--reload` turns them all
-off at once, so an edited template or course shows on the next request.
+off at once, so an edited template or course shows on the next request;
+`LEARNING_CACHES` names the ones that are on (all by default), so each can be measured.
 
 What each one saves, measured with `make bench` (figures in benchmarks/README.md):
 - lesson shells (web/lesson_shell.py): the lesson page around the learner's values;
@@ -12,6 +13,7 @@ What each one saves, measured with `make bench` (figures in benchmarks/README.md
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,18 +27,17 @@ from learning.web.report_cache import ResultCache
 
 @dataclass(frozen=True)
 class Caches:
-    enabled: bool
     questions: QuestionCache
     # None: every lesson page is rendered in full (--reload).
     shells: LessonShells | None
     figures: ResultCache[Any]
 
 
-def build_caches(env: Environment, db: Database, *, enabled: bool) -> Caches:
-    questions = QuestionCache(env, enabled=enabled)
+def build_caches(env: Environment, db: Database, enabled: Collection[str]) -> Caches:
+    """The caches named in `enabled` (see Settings.caches); the others compute every time."""
+    questions = QuestionCache(env, enabled="questions" in enabled)
     return Caches(
-        enabled=enabled,
         questions=questions,
-        shells=LessonShells(env, questions) if enabled else None,
-        figures=ResultCache(db, enabled=enabled),
+        shells=LessonShells(env, questions) if "shells" in enabled else None,
+        figures=ResultCache(db, enabled="figures" in enabled),
     )

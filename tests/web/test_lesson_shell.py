@@ -22,7 +22,7 @@ async def _shell_and_full(
     # The first request records the view, so both renders below see the same state.
     await client.get(path)
     from_shell = await client.get(path)
-    services.caches = build_caches(services.templates, services.db, enabled=False)
+    services.caches = build_caches(services.templates, services.db, ())
     try:
         full = await client.get(path)
     finally:
@@ -163,7 +163,7 @@ async def test_answered_checks_show_each_learners_own_answer_and_tries(
     assert soup(again).find(id="result-eisberg-1").get_text(strip=True) == "Richtig"
     services: Services = app.state.services
     caches = services.caches
-    services.caches = build_caches(services.templates, services.db, enabled=False)
+    services.caches = build_caches(services.templates, services.db, ())
     try:
         full = await client.get(url)
     finally:
