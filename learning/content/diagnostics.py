@@ -22,6 +22,7 @@ CODES: dict[str, str] = {
     "E112": "Mehr als ein Abschlusstest",
     "E113": "Abschlusstest ist nicht die letzte Lektionsdatei",
     "E114": "Abschlusstest ohne bewertete Frage",
+    "E115": "Steuerzeichen in der Datei",
     "E201": "Text vor der ersten Seitenüberschrift (##)",
     "E202": "Seiten-ID doppelt",
     "E203": "Lektion ohne Seiten",
