@@ -214,8 +214,10 @@ def _type_problem(kind: FieldKind, value: object) -> str | None:
         "strlist": isinstance(value, list) and all(isinstance(v, str) for v in value),
     }[kind]
     if valid:
-        texts = [value] if isinstance(value, str) else value if kind == "strlist" else []
+        texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         for text in texts:
+            if not isinstance(text, str):
+                continue
             control = next((ch for ch in text if unicodedata.category(ch) == "Cc"), None)
             if control is not None:
                 # Written as a YAML escape ("\\0"): the file itself is clean.
