@@ -124,6 +124,19 @@ async def show_page(request: Request) -> Response:
     return HTMLResponse(body)
 
 
+def _parsed(
+    request: Request, question: Question, form: FormData, target: str, empty: str
+) -> dict[str, object] | Response:
+    """The learner's answer, or a redirect back to `target` saying what is wrong with it."""
+    try:
+        response = grading.parse_answer(question, _multi(form))
+    except grading.AnswerError as exc:
+        return redirect(request, target, str(exc), "error")
+    if response is None:
+        return redirect(request, target, empty, "error")
+    return response
+
+
 def _question(course: Course, page_id: str, question_id: str) -> Question:
     page = page_or_404(course, page_id)
     question = next((q for q in page.questions if q.id == question_id), None)
@@ -179,17 +192,15 @@ async def answer(request: Request) -> Response:
     if question.type == "scenario":
         raise HTTPException(404)
 
-    try:
-        response = grading.parse_answer(question, _multi(form))
-    except grading.AnswerError as exc:
-        return redirect(request, f"{page_url}#q-{question.id}", str(exc), "error")
-    if response is None:
-        return redirect(
-            request,
-            f"{page_url}#q-{question.id}",
-            N_("Bitte wählen oder schreiben Sie eine Antwort."),
-            "error",
-        )
+    response = _parsed(
+        request,
+        question,
+        form,
+        f"{page_url}#q-{question.id}",
+        N_("Bitte wählen oder schreiben Sie eine Antwort."),
+    )
+    if isinstance(response, Response):
+        return response
     result = grading.grade(question, response)
     # Group commit: the redirect is sent only after the COMMIT that holds this answer.
     await services.answers.submit(
@@ -249,17 +260,15 @@ async def scenario_choice(request: Request) -> Response:
                 N_("Dieser Schritt wurde bereits beantwortet. Hier geht es weiter."),
                 "info",
             )
-        try:
-            response = grading.parse_answer(question, _multi(form))
-        except grading.AnswerError as exc:
-            return redirect(request, f"{page_url}#scenario-{question.id}-step", str(exc), "error")
-        if response is None:
-            return redirect(
-                request,
-                f"{page_url}#scenario-{question.id}-step",
-                N_("Bitte wählen Sie eine Möglichkeit."),
-                "error",
-            )
+        response = _parsed(
+            request,
+            question,
+            form,
+            f"{page_url}#scenario-{question.id}-step",
+            N_("Bitte wählen Sie eine Möglichkeit."),
+        )
+        if isinstance(response, Response):
+            return response
         target = str(response["target"])
         path = [
             *run.path,
