@@ -86,7 +86,8 @@ def assert_inert(html: str) -> BeautifulSoup:
     for element in page.find_all(True):
         assert element.name not in {"iframe", "object", "embed", "svg", "base"}, element
         if element.name == "script":
-            assert element.get("src", "").startswith("/static/"), element
+            src = element.get("src", "")
+            assert isinstance(src, str) and src.startswith("/static/"), element
         if element.name == "img":
             assert element.get("src") != "x", element
         for name, value in element.attrs.items():

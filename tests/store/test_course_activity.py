@@ -92,7 +92,9 @@ async def test_summary_follows_views_answers_attempts_and_reset(
     summary = await _summary(db, uid, "k")
     assert summary is not None
     assert summary["attempts"] == 2 and summary["best_score"] == 90.0
-    assert summary["last_activity"] > summary["last_seen"]  # the answer came later
+    last_activity, last_seen = summary["last_activity"], summary["last_seen"]
+    assert isinstance(last_activity, str) and isinstance(last_seen, str)
+    assert last_activity > last_seen  # the answer came later
 
     async with db.transaction() as tx:
         await tx.execute("DELETE FROM test_attempts WHERE id = ?", (second,))

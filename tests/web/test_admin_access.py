@@ -16,12 +16,12 @@ from tests.admin_support import install_catalog
 from tests.conftest import CreateUser, csrf_for, log_in, new_client
 
 
-def _routes() -> list[tuple[str, str, object]]:
+def _routes() -> list[tuple[str, str, frozenset[str] | None]]:
     result = []
     for route in routes(settings_from_env({"LEARNING_SECRET_KEY": "k" * 32})):
         if not isinstance(route, Route) or not route.path.startswith(("/admin", "/trainer")):
             continue
-        roles = route.endpoint.roles  # type: ignore[attr-defined]
+        roles: frozenset[str] | None = route.endpoint.roles  # type: ignore[attr-defined]
         for method in sorted(route.methods or ()):
             if method == "HEAD":
                 continue

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from learning.store.db import Database
@@ -33,7 +35,7 @@ async def test_result_expires_after_max_age(db: Database, monkeypatch: pytest.Mo
         return next(values)
 
     clock = [1000.0]
-    monkeypatch.setattr(report_cache.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])  # the clock report_cache reads
     assert await cache.get("k", compute) == "first"
     clock[0] += report_cache.MAX_AGE + 1  # a write by another process is not seen by generation
     assert await cache.get("k", compute) == "second"

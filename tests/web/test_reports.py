@@ -15,11 +15,11 @@ from bs4 import BeautifulSoup
 from learning.core.config import Settings
 from learning.web.services import Services
 from tests.admin_support import add_user, enrol, install_catalog, seed_known, view
-from tests.conftest import LoginAs, soup
+from tests.conftest import LoginAs, attr, select_tag, soup, tag
 
 
 def figures(page: BeautifulSoup) -> dict[str, str]:
-    return {dd["data-key"]: dd.get_text(strip=True) for dd in page.select("#overview dd")}
+    return {attr(dd, "data-key"): dd.get_text(strip=True) for dd in page.select("#overview dd")}
 
 
 def table(page: BeautifulSoup, table_id: str) -> list[list[str]]:
@@ -42,7 +42,7 @@ class TestAggregateMode:
         await seed_known(services.db)
         await login_as("admin", group="Amt Nord")
         page = soup(await client.get("/admin/reports/kurs-a"))
-        assert page.select_one("#report-mode")["data-mode"] == "aggregate"
+        assert select_tag(page, "#report-mode")["data-mode"] == "aggregate"
         assert figures(page) == {
             "participants": "10",
             "enrolled": "9",
@@ -55,12 +55,12 @@ class TestAggregateMode:
         groups = table(page, "group-table")
         assert [row[0] for row in groups] == ["Amt Nord"], "Süd and Kammer are too small"
         assert groups[0][1:5] == ["6", "6", "4", "3"]
-        assert "4" in page.select_one("#groups-suppressed").get_text()
+        assert "4" in select_tag(page, "#groups-suppressed").get_text()
         assert page.select_one("#learner-table") is None, "no names in aggregate mode"
         assert "Person n1" not in page.get_text()
-        svg = page.select_one("svg.chart")
+        svg = select_tag(page, "svg.chart")
         assert svg["role"] == "img"
-        assert svg.find("title").get_text() and svg.find("desc").get_text()
+        assert tag(svg, "title").get_text() and tag(svg, "desc").get_text()
         months = table(page, "month-table")
         assert months == [["2026-02", "2", "2"], ["2026-03", "2", "4"]]
 
@@ -78,7 +78,7 @@ class TestAggregateMode:
         assert page.select_one("#overview-hidden") is not None
         assert page.select_one("#group-table") is None
         index = soup(await client.get("/admin/reports"))
-        assert "Weniger als 5" in index.select_one("#course-overview tbody tr").get_text()
+        assert "Weniger als 5" in select_tag(index, "#course-overview tbody tr").get_text()
         export = await client.get("/admin/reports/kurs-a/export", params={"format": "json"})
         assert json.loads(export.content)["rows"] == []
 
@@ -141,7 +141,7 @@ class TestNamedMode:
         await seed_known(services.db)
         await login_as("admin")
         page = soup(await client.get("/admin/reports/kurs-a"))
-        assert page.select_one("#report-mode")["data-mode"] == "named"
+        assert select_tag(page, "#report-mode")["data-mode"] == "named"
         names = [row[0] for row in table(page, "learner-table")]
         assert len(names) == 10 and "Trainerin" not in names
         groups = [row[0] for row in table(page, "group-table")]
@@ -242,7 +242,7 @@ class TestNamedTable:
         link = next(
             a for a in page.select("#learner-table thead a") if a.get_text().startswith("Bestes")
         )
-        sorted_page = soup(await client.get("/admin/reports/kurs-a" + link["href"]))
+        sorted_page = soup(await client.get("/admin/reports/kurs-a" + attr(link, "href")))
         header = next(
             th
             for th in sorted_page.select("#learner-table thead th")
@@ -259,7 +259,7 @@ class TestNamedTable:
         monkeypatch.setattr(admin_reports, "TABLE_PAGE", 4)
         first = soup(await client.get("/admin/reports/kurs-a"))
         assert len(table(first, "learner-table")) == 4
-        assert first.select_one("#overview dd").get_text() == "10", "figures cover every page"
+        assert select_tag(first, "#overview dd").get_text() == "10", "figures cover every page"
         last = soup(await client.get("/admin/reports/kurs-a", params={"seite": "3"}))
         assert len(table(last, "learner-table")) == 2
         assert (
