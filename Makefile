@@ -21,7 +21,8 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check learning tests benchmarks
 	$(BIN)/ruff format --check learning tests benchmarks
-	$(BIN)/mypy --strict learning
+	$(BIN)/mypy --strict learning tests benchmarks
+	$(BIN)/lint-imports
 
 check: $(STAMP)
 	$(BIN)/learning check courses

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from run import COURSES
 
-from learning import course_archive
-from learning.clock import utc_now
 from learning.content.catalog import Catalog
+from learning.core.clock import utc_now
+from learning.publishing import archive as course_archive
 from learning.store.db import Database
 from learning.store.migrate import migrate
 
@@ -37,7 +37,10 @@ async def measure() -> None:
         courses = Path(tmp) / "courses"
         shutil.copytree(COURSES, courses)
         Catalog(courses).load()
-        plain, first, again, broken = [], [], [], []
+        plain: list[float] = []
+        first: list[float] = []
+        again: list[float] = []
+        broken: list[float] = []
         for n in range(RUNS):
             start = time.perf_counter()
             Catalog(courses).load()

@@ -18,8 +18,8 @@ import tracemalloc
 from datetime import datetime
 from pathlib import Path
 
-from learning.exports import ExportInfo, _write_xlsx
-from learning.report_export import LEARNER_COLUMNS, learner_dict
+from learning.reports.documents import ExportInfo, _write_xlsx
+from learning.reports.export import LEARNER_COLUMNS, learner_dict
 from learning.store import reports
 from learning.store.db import Database
 from learning.store.migrate import migrate

@@ -30,8 +30,8 @@ from pathlib import Path
 import httpx
 from server import ROOT, Server
 
-from learning.clock import utc_now
-from learning.passwords import argon2_hasher
+from learning.accounts.passwords import argon2_hasher
+from learning.core.clock import utc_now
 from learning.store import users
 from learning.store.db import Database
 from learning.store.migrate import migrate

@@ -216,7 +216,10 @@ def run_main(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
     sessions = create_sessions(database, chosen)
     (admin,) = create_sessions(database, [stats.admin_id])
 
-    server = Server(database, COURSES, extra_env={"LEARNING_REPORTS": "named"})
+    server_env = {"LEARNING_REPORTS": "named"}
+    if args.caches is not None:
+        server_env["LEARNING_CACHES"] = args.caches
+    server = Server(database, COURSES, extra_env=server_env)
     try:
         server.start()
         figures["first_request_s"] = server.first_request_s
@@ -447,6 +450,10 @@ def main() -> int:
     )
     parser.add_argument("--sessions", type=int, default=2_000, help="learners with a session")
     parser.add_argument("--answer-sessions", type=int, default=200)
+    parser.add_argument(
+        "--caches",
+        help="LEARNING_CACHES for the server: a comma list of questions, shells, figures, or none",
+    )
     parser.add_argument("--python-load", action="store_true", help="skip wrk, use pyload.py")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--workdir", type=Path, help="keep databases here (default: temp dir)")

@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from learning.clock import to_db
+from learning.accounts.passwords import argon2_hasher
 from learning.content.catalog import Catalog
 from learning.content.model import Course
-from learning.passwords import argon2_hasher
+from learning.core.clock import to_db
 from learning.store.db import Database
 from learning.store.migrate import migrate
 from learning.web.final_test import snapshot

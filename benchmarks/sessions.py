@@ -21,10 +21,10 @@ from urllib.parse import urlencode
 import httpx
 from server import SECRET
 
-from learning.clock import to_db
-from learning.config import Secret
+from learning.accounts.signing import Signer
 from learning.content.model import Course
-from learning.signing import Signer
+from learning.core.clock import to_db
+from learning.core.config import Secret
 
 _CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 

@@ -26,16 +26,14 @@ from pathlib import Path
 
 import httpx
 
-from learning.clock import utc_now
-from learning.config import Secret
-from learning.passwords import argon2_hasher
-from learning.signing import Signer
-from learning.store import sessions, users
-from learning.store.db import Database
-from learning.store.migrate import migrate
+from learning.accounts.passwords import argon2_hasher
 from learning.web.cookies import SESSION_COOKIE
 
 ROOT = Path(__file__).resolve().parent.parent
+# The seeding helper lives with the tests, which share it (tests/seeding.py).
+sys.path.insert(0, str(ROOT))
+from tests.seeding import seed_signed_in_learners  # noqa: E402 - after the path it needs
+
 LEARNERS = 200
 DURATION = 120.0
 MIN_WARMUP = 30.0
@@ -72,24 +70,14 @@ def course_map() -> list[dict[str, object]]:
 
 async def seed(database: Path) -> list[str]:
     """Learners, and signed session cookies for those who start already logged in."""
-    password_hash = argon2_hasher().hash(PASSWORD)  # the app's parameters: no rehash at login
-    signer = Signer(Secret(SECRET))
-    cookies = []
-    async with Database(database, readers=1) as db:
-        await migrate(db)
-        async with db.transaction() as tx:
-            for n in range(LEARNERS):
-                user_id = await users.insert_user(
-                    tx,
-                    email=f"soak{n}@example.org",
-                    name=f"Soak {n}",
-                    role="learner",
-                    now=utc_now(),
-                    password_hash=password_hash,
-                )
-                session_id = await sessions.create_session(tx, user_id, utc_now())
-                cookies.append(signer.sign("session", session_id))
-    return cookies
+    return await seed_signed_in_learners(
+        database,
+        LEARNERS,
+        secret=SECRET,
+        email="soak{n}@example.org",
+        name="Soak {n}",
+        password_hash=argon2_hasher().hash(PASSWORD),  # the app's parameters: no rehash at login
+    )
 
 
 def answer_form(question: dict[str, object]) -> Form:

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 
 import httpx
 import pytest
 from argon2 import PasswordHasher as Argon2
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from starlette.applications import Starlette
 
-from learning.app import create_app
-from learning.clock import FrozenClock
-from learning.config import Secret, Settings
-from learning.passwords import PasswordHasher
+from learning.accounts.passwords import PasswordHasher
+from learning.core.clock import FrozenClock
+from learning.core.config import Secret, Settings
 from learning.store import users
 from learning.store.db import Database
 from learning.store.migrate import migrate
+from learning.web.app import create_app
 from learning.web.services import Services
 
 TESTS = Path(__file__).parent
@@ -84,6 +84,46 @@ def new_client(app: Starlette, address: str = "127.0.0.2") -> httpx.AsyncClient:
 
 def soup(response: httpx.Response) -> BeautifulSoup:
     return BeautifulSoup(response.text, "html.parser")
+
+
+def tag(
+    node: Tag,
+    name: str | list[str] | None = None,
+    attrs: Mapping[str, str] | None = None,
+    *,
+    string: str | None = None,
+    **kwargs: str,
+) -> Tag:
+    """The first element `node.find(...)` matches; fails the test when none does."""
+    # Every positional parameter is spelled out so that mypy knows **kwargs only holds
+    # attribute filters; an empty attrs dict filters on nothing, just like None.
+    if name is None:
+        found = node.find(None, {**(attrs or {})}, True, string, **kwargs)
+    else:
+        found = node.find(name, {**(attrs or {})}, True, string, **kwargs)
+    assert isinstance(found, Tag), f"no element matches {_query(name, attrs, string, kwargs)}"
+    return found
+
+
+def _query(name: object, attrs: object, string: str | None, kwargs: Mapping[str, str]) -> str:
+    args = [repr(a) for a in (name, attrs) if a is not None]
+    args += [f"{k}={v!r}" for k, v in {"string": string, **kwargs}.items() if v is not None]
+    return f"find({', '.join(args)})"
+
+
+def select_tag(node: Tag, selector: str) -> Tag:
+    """The first element the CSS `selector` matches; fails the test when none does."""
+    found = node.select_one(selector)
+    assert found is not None, f"no element matches the CSS selector {selector!r}"
+    return found
+
+
+def attr(element: Tag, name: str) -> str:
+    """The value of a single-valued attribute; fails the test when it is missing or a list."""
+    value = element.get(name)
+    assert value is not None, f"<{element.name}> has no {name!r} attribute"
+    assert isinstance(value, str), f"<{element.name}> {name!r} is a list of values: {value!r}"
+    return value
 
 
 def csrf_from(response: httpx.Response) -> str:

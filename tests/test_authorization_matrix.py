@@ -21,11 +21,12 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 
-from learning import account_links
-from learning.app import create_app
-from learning.clock import FrozenClock
-from learning.config import Settings
+from learning.accounts import links as account_links
+from learning.accounts.signing import Purpose
+from learning.core.clock import FrozenClock
+from learning.core.config import Settings
 from learning.store import users
+from learning.web.app import create_app
 from learning.web.services import Services
 from tests.conftest import add_user, csrf_for, fast_hasher, log_in, make_settings, new_client, soup
 from tests.journey import complete_course
@@ -256,10 +257,14 @@ async def build_world(database: Path) -> World:
     services: Services = app.state.services
     people = {}
     cookies: dict[str, dict[str, str]] = {ANON: {}}
+    accounts: list[tuple[str, users.Role]] = [
+        (A, "learner"),
+        (B, "learner"),
+        (TRAINER, "trainer"),
+        (ADMIN, "admin"),
+    ]
     async with app.router.lifespan_context(app):
-        for n, (caller, role) in enumerate(
-            [(A, "learner"), (B, "learner"), (TRAINER, "trainer"), (ADMIN, "admin")]
-        ):
+        for n, (caller, role) in enumerate(accounts):
             people[caller] = await add_user(
                 services,
                 services.clock(),
@@ -277,7 +282,8 @@ async def build_world(database: Path) -> World:
                 cookies[caller] = dict(client.cookies.items())
         links = {}
         async with services.db.transaction() as tx:
-            for purpose, who in (("invite", B), ("reset", A)):
+            issued: list[tuple[Purpose, str]] = [("invite", B), ("reset", A)]
+            for purpose, who in issued:
                 url = await account_links.issue_link(
                     tx,
                     services.signer,

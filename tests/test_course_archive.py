@@ -7,12 +7,12 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from learning import course_archive
-from learning.clock import FrozenClock, to_db
-from learning.config import Settings
 from learning.content.catalog import Catalog
 from learning.content.compiler import compile_course
 from learning.content.sources import compile_sources, content_hash_of, read_sources
+from learning.core.clock import FrozenClock, to_db
+from learning.core.config import Settings
+from learning.publishing import archive as course_archive
 from learning.store import course_sources
 from learning.store.db import Database
 from tests.conftest import TESTS, fast_hasher, make_settings
@@ -90,7 +90,7 @@ async def test_errors_keep_their_first_seen_time_until_they_are_fixed(
 async def test_reload_keeps_the_new_good_version_for_the_next_start(
     tmp_path: Path, clock: FrozenClock
 ) -> None:
-    from learning.app import create_app
+    from learning.web.app import create_app
 
     courses = tmp_path / "kurse"
     shutil.copytree(FIXTURE_DIR, courses / "fixture-kurs")

@@ -17,42 +17,16 @@ from pathlib import Path
 
 import httpx
 
-from learning.clock import utc_now
-from learning.config import Secret
-from learning.signing import Signer
-from learning.store import sessions, users
-from learning.store.db import Database
-from learning.store.migrate import migrate
 from learning.web.cookies import SESSION_COOKIE
 from tests import live_server
 from tests.conftest import TESTS
+from tests.seeding import seed_signed_in_learners
 from tests.web.learner_flow import COURSE, RIGHT_TEST_ANSWERS
 
 LEARNERS = 20
 REQUESTS = 200
 KILL_AFTER = 40  # responses received before the kill
 TEST_QUESTIONS = len(RIGHT_TEST_ANSWERS)
-
-
-async def seed(database: Path) -> list[str]:
-    """Learners with a session each: signed-in cookies without 20 argon2 logins."""
-    signer = Signer(Secret(live_server.SECRET))
-    cookies = []
-    async with Database(database, readers=1) as db:
-        await migrate(db)
-        async with db.transaction() as tx:
-            for n in range(LEARNERS):
-                user_id = await users.insert_user(
-                    tx,
-                    email=f"lernende{n}@example.org",
-                    name=f"Lernende {n}",
-                    role="learner",
-                    now=utc_now(),
-                    password_hash=None,
-                )
-                session_id = await sessions.create_session(tx, user_id, utc_now())
-                cookies.append(signer.sign("session", session_id))
-    return cookies
 
 
 @dataclass
@@ -135,7 +109,7 @@ def check_database(database: Path, answered: set[str], submitted: set[int]) -> N
 async def test_sigkill_under_load_loses_nothing_confirmed(tmp_path: Path) -> None:
     database = tmp_path / "crash.sqlite3"
     courses = TESTS / "courses"
-    cookies = await seed(database)
+    cookies = await seed_signed_in_learners(database, LEARNERS, secret=live_server.SECRET)
     port = live_server.free_port()
     process = await asyncio.to_thread(live_server.start, database, courses, port)
     learners: list[Learner] = []

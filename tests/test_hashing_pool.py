@@ -8,7 +8,7 @@ import pytest
 from argon2 import PasswordHasher as Argon2
 from argon2 import extract_parameters
 
-from learning.passwords import FairSlots, HashingBusy, PasswordHasher
+from learning.accounts.passwords import FairSlots, HashingBusy, PasswordHasher
 
 
 async def test_hashes_use_the_owasp_argon2id_parameters() -> None:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from learning.config import Settings
+from learning.core.config import Settings
 from tests.conftest import LoginAs, csrf_for
 from tests.test_hostile_input import (
     IDS,

@@ -13,9 +13,9 @@ import pytest
 from bs4 import BeautifulSoup
 from starlette.applications import Starlette
 
-from learning.app import create_app
-from learning.cli import main
-from learning.clock import FrozenClock
+from learning.cli.main import main
+from learning.core.clock import FrozenClock
+from learning.web.app import create_app
 from learning.web.services import Services
 from tests.conftest import (
     PASSWORD,
@@ -86,7 +86,8 @@ def assert_inert(html: str) -> BeautifulSoup:
     for element in page.find_all(True):
         assert element.name not in {"iframe", "object", "embed", "svg", "base"}, element
         if element.name == "script":
-            assert element.get("src", "").startswith("/static/"), element
+            src = element.get("src", "")
+            assert isinstance(src, str) and src.startswith("/static/"), element
         if element.name == "img":
             assert element.get("src") != "x", element
         for name, value in element.attrs.items():

@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 
-from learning.app import create_app
-from learning.clock import FrozenClock
+from learning.core.clock import FrozenClock
+from learning.web.app import create_app
 from tests.conftest import csrf_for, fast_hasher, make_settings, new_client
 from tests.test_authorization_matrix import ADMIN, ANON, DEFAULT_PARAMS, TRAINER, World, build_world
 

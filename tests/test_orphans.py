@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from learning.cli import main
-from learning.clock import utc_now
-from learning.store import answers, progress, users
+from learning.cli.main import main
+from learning.core.clock import utc_now
+from learning.store import answers, users
+from learning.store import page_views as progress
 from learning.store.db import Database
 from learning.store.migrate import migrate
 from tests.helpers import FIXTURE_COURSES
@@ -24,25 +25,27 @@ def _seed(path: Path) -> None:
                     tx, email="l@example.org", name="L", role="learner", now=now
                 )
                 await progress.enrol(tx, uid, "fixture-kurs", now)
-                await answers.add_answer(
+                await answers.add_answers(
                     tx,
-                    user_id=uid,
-                    course_id="fixture-kurs",
-                    question_id="umbenannte-frage",
-                    content_hash="x",
-                    response={"selected": [1]},
-                    correct=True,
-                    now=now,
+                    [
+                        answers.NewAnswer(
+                            uid,
+                            "fixture-kurs",
+                            "umbenannte-frage",
+                            "x",
+                            {"selected": [1]},
+                            True,
+                            now,
+                        )
+                    ],
                 )
-                await answers.add_answer(
+                await answers.add_answers(
                     tx,
-                    user_id=uid,
-                    course_id="fixture-kurs",
-                    question_id="eisberg-1",
-                    content_hash="x",
-                    response={"selected": [2]},
-                    correct=True,
-                    now=now,
+                    [
+                        answers.NewAnswer(
+                            uid, "fixture-kurs", "eisberg-1", "x", {"selected": [2]}, True, now
+                        )
+                    ],
                 )
 
     asyncio.run(run())

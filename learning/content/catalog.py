@@ -1,7 +1,7 @@
 """The live set of compiled courses; a broken edit keeps the last good version of a course.
 
 The last good version may come from this process's own compile or, after a restart,
-from the stored sources (`learning/course_archive.py`): either way the course keeps
+from the stored sources (`learning/publishing/archive.py`): either way the course keeps
 serving while its folder is broken or missing, and its current errors stay readable.
 """
 

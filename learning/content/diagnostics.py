@@ -23,6 +23,7 @@ CODES: dict[str, str] = {
     "E113": "Abschlusstest ist nicht die letzte Lektionsdatei",
     "E114": "Abschlusstest ohne bewertete Frage",
     "E120": "Kursordner oder course.md fehlt (die letzte fehlerfreie Fassung bleibt online)",
+    "E115": "Steuerzeichen in der Datei",
     "E201": "Text vor der ersten Seitenüberschrift (##)",
     "E202": "Seiten-ID doppelt",
     "E203": "Lektion ohne Seiten",

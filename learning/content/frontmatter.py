@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -213,6 +214,14 @@ def _type_problem(kind: FieldKind, value: object) -> str | None:
         "strlist": isinstance(value, list) and all(isinstance(v, str) for v in value),
     }[kind]
     if valid:
+        texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        for text in texts:
+            if not isinstance(text, str):
+                continue
+            control = next((ch for ch in text if unicodedata.category(ch) == "Cc"), None)
+            if control is not None:
+                # Written as a YAML escape ("\\0"): the file itself is clean.
+                return f"enthält das Steuerzeichen U+{ord(control):04X}; bitte entfernen"
         return None
     hint = ""
     if kind == "str" and isinstance(value, int | float) and not isinstance(value, bool):

@@ -318,9 +318,6 @@ class Renderer:
         md = markdown()
         return _html_renderer(md).renderInline(list(children or ()), md.options, self.env)
 
-    def inline_text(self, text: str) -> str:
-        return self.inline(self.reparse_inline(text))
-
     def reparse_inline(self, text: str) -> list[Token]:
         tokens = markdown().parseInline(text, self.parse_env)
         return list(tokens[0].children or ()) if tokens else []

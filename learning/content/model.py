@@ -223,11 +223,3 @@ class CompileResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-class CourseError(Exception):
-    """The compiler's own error type; carries the diagnostics that caused it."""
-
-    def __init__(self, diagnostics: tuple[Diagnostic, ...]) -> None:
-        self.diagnostics = diagnostics
-        super().__init__("\n".join(str(d) for d in diagnostics))

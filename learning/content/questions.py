@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from markdown_it.token import Token
 
 from learning.content.context import FileContext
+from learning.content.items import Item, item_blocks
 from learning.content.markdown import blocks_of, line_of, plain_text
 from learning.content.model import MatchChoice, Option, Question, QuestionType
+from learning.content.scenario import parse_scenario
 from learning.content.slug import is_valid_id
 
 _INFO_RE = re.compile(r"(?P<type>\w+)\s*(?:\{#(?P<id>[^}]*)\})?\s*")
@@ -20,16 +21,6 @@ _ORDER_RE = re.compile(r"\[\s*(?P<n>\d{1,3})\s*\](?:\s+|$)")
 _MATCH_RE = re.compile(r"\s+=\s+|=")
 _TRUE_LABELS = ("richtig", "wahr")
 _FALSE_LABELS = ("falsch",)
-
-
-@dataclass
-class Item:
-    """One list item of an option list, before it becomes an Option."""
-
-    position: int
-    line: int
-    inline: Token
-    feedback_html: str
 
 
 def info_id(token: Token) -> str | None:
@@ -72,7 +63,6 @@ def split_explanation(blocks: list[list[Token]], ctx: FileContext) -> tuple[list
 
 def parse_question(kind: str, tokens: Sequence[Token], ctx: FileContext) -> Question | None:
     """Parse one question container (open token .. close token); None on errors."""
-    from learning.content.scenario import parse_scenario  # scenario reuses helpers here
 
     errors_before = len(ctx.diags.errors)
     qid = question_id(tokens[0], ctx)
@@ -99,31 +89,6 @@ def _reflection(
         return None
     stem = ctx.renderer.blocks([t for b in blocks for t in b])
     return Question(qid, "reflection", stem, explanation_html=explanation, line=line)
-
-
-def item_blocks(block: list[Token], ctx: FileContext) -> list[Item | None]:
-    """The items of a bullet list; None for an item without a text paragraph."""
-    items: list[Item | None] = []
-    for position, item in enumerate(blocks_of(block[1:-1]), start=1):
-        inner = blocks_of(item[1:-1])
-        item_line = line_of(item)
-        if not inner or inner[0][0].type != "paragraph_open":
-            ctx.error(item_line, "E304", "Option ohne Text.")
-            items.append(None)
-            continue
-        feedback: list[str] = []
-        for extra in inner[1:]:
-            if extra[0].type == "blockquote_open":
-                feedback.append(ctx.renderer.blocks(extra[1:-1]))
-            else:
-                ctx.error(
-                    line_of(extra, item_line),
-                    "E312",
-                    "Unerwarteter Inhalt in einer Option: erlaubt ist nur Text und ein "
-                    "eingerücktes Feedback '> ...'.",
-                )
-        items.append(Item(position, item_line, inner[0][1], "".join(feedback)))
-    return items
 
 
 def _with_options(

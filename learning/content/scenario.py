@@ -9,9 +9,9 @@ from types import MappingProxyType
 from markdown_it.token import Token
 
 from learning.content.context import FileContext
+from learning.content.items import Item, item_blocks
 from learning.content.markdown import line_of, plain_text
 from learning.content.model import Question, ScenarioOption, ScenarioStep
-from learning.content.questions import Item, item_blocks
 from learning.content.slug import is_valid_id, slugify, split_id_attr
 
 _ARROW_RE = re.compile(r"\s*(?:->|→)\s*(?P<target>[^\s]+)\s*$")
@@ -111,26 +111,35 @@ def _step(
             )
             continue
         if block[0].type == "bullet_list_open":
-            items = item_blocks(block, ctx)
-            arrows = [_arrow(item) for item in items]
-            if any(arrows):
+            found = _options(block, ctx)
+            if found is not None:
                 option_list_seen = True
-                for item, arrow in zip(items, arrows, strict=True):
-                    if item is None:
-                        continue
-                    if arrow is None:
-                        ctx.error(
-                            item.line,
-                            "E325",
-                            "Szenario-Option ohne Sprungziel: Zeile mit '-> schritt-id' beenden.",
-                        )
-                        continue
-                    option = _option(item, arrow, ctx)
-                    options.append(option)
-                    option_lines.append((option, item.line))
+                options.extend(option for option, _line in found)
+                option_lines.extend(found)
                 continue
         prose.extend(block)
     return ScenarioStep(step_id, title, ctx.renderer.blocks(prose), tuple(options), step_line)
+
+
+def _options(block: list[Token], ctx: FileContext) -> list[tuple[ScenarioOption, int]] | None:
+    """A step's options with their lines, or None when the list is prose (no arrows)."""
+    items = item_blocks(block, ctx)
+    arrows = [_arrow(item) for item in items]
+    if not any(arrows):
+        return None
+    found: list[tuple[ScenarioOption, int]] = []
+    for item, arrow in zip(items, arrows, strict=True):
+        if item is None:
+            continue
+        if arrow is None:
+            ctx.error(
+                item.line,
+                "E325",
+                "Szenario-Option ohne Sprungziel: Zeile mit '-> schritt-id' beenden.",
+            )
+            continue
+        found.append((_option(item, arrow, ctx), item.line))
+    return found
 
 
 def _arrow(item: Item | None) -> re.Match[str] | None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from learning.clock import to_db
+from learning.core.clock import to_db
 from learning.store.db import Database, Transaction
 
 
@@ -73,21 +73,6 @@ def _answer_row(a: NewAnswer) -> tuple[object, ...]:
 async def add_answers(tx: Transaction, rows: Sequence[NewAnswer]) -> None:
     """Append many knowledge-check answers with one statement (see group_commit)."""
     await tx.executemany(_INSERT_ANSWER, [_answer_row(a) for a in rows])
-
-
-async def add_answer(
-    tx: Transaction,
-    *,
-    user_id: int,
-    course_id: str,
-    question_id: str,
-    content_hash: str,
-    response: dict[str, Any],
-    correct: bool | None,
-    now: datetime,
-) -> int:
-    row = NewAnswer(user_id, course_id, question_id, content_hash, response, correct, now)
-    return await tx.insert(_INSERT_ANSWER, _answer_row(row))
 
 
 async def latest_answers(

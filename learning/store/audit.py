@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from learning.clock import to_db
+from learning.core.clock import to_db
 from learning.store.db import Database, Transaction
 
 

@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from learning.clock import to_db
+from learning.core.clock import to_db
 from learning.store.db import Database, Transaction
 
 

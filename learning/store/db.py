@@ -176,6 +176,11 @@ class Database:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
 
+    async def ping(self) -> bool:
+        """Whether a reader answers a trivial query: the health check's question."""
+        value = await self.scalar("SELECT 1")
+        return bool(value == 1)
+
     async def export_slot(self) -> Callable[[], None]:
         """Take an export slot without waiting; call the result to give it back.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from learning.clock import to_db
+from learning.core.clock import to_db
 from learning.store.db import Transaction
 
 # Throttling reads the last hour; a day leaves room to look into an attack afterwards.

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from learning.clock import from_db, to_db
+from learning.core.clock import from_db, to_db
 from learning.store.db import Database, Transaction
 
 FAILED = 0

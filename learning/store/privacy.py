@@ -21,7 +21,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from learning.clock import to_db
+from learning.core.clock import to_db
 from learning.store.db import Database, Transaction
 
 # users.anonymised: 0 a normal account, 1 anonymised, 2 deleted (a tombstone).

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from learning.clock import from_db, to_db
+from learning.core.clock import from_db, to_db
 from learning.store.db import Database, Transaction
 from learning.store.users import USER_SELECT, User, user_from_row
 

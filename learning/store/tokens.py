@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from learning.clock import to_db
+from learning.core.clock import to_db
 from learning.store.db import Database, Transaction
 
 

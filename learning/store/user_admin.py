@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from learning.clock import to_db
+from learning.core.clock import to_db
 from learning.store.db import Database, NotFound, Transaction
 from learning.store.users import USER_SELECT, Role, User, user_from_row
 

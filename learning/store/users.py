@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from learning.clock import to_db
+from learning.core.clock import to_db
 from learning.store.db import Database, NotFound, Transaction
 
 Role = Literal["learner", "trainer", "admin"]
@@ -27,10 +27,6 @@ class User:
     active: bool
     created_at: str
     password_changed_at: str | None
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
 
     def __repr__(self) -> str:
         return f"User(id={self.id}, email={self.email!r}, role={self.role!r})"
@@ -146,6 +142,11 @@ async def get_or_create_group(tx: Transaction, name: str, now: datetime) -> int:
     return await tx.insert(
         "INSERT INTO groups (name, created_at) VALUES (?, ?)", (name.strip(), to_db(now))
     )
+
+
+async def group_exists(tx: Transaction, group_id: int) -> bool:
+    row = await tx.fetchone("SELECT 1 FROM groups WHERE id = ?", (group_id,))
+    return row is not None
 
 
 async def list_groups(db: Database) -> list[Group]:

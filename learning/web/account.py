@@ -11,10 +11,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from learning import throttling
-from learning.i18n import N_, SUPPORTED
-from learning.passwords import HashingBusy, check_password
-from learning.signing import TokenInvalid
+from learning.accounts import throttling
+from learning.accounts.emails import valid_email
+from learning.accounts.passwords import HashingBusy, check_password
+from learning.accounts.signing import TokenInvalid
+from learning.core.i18n import N_, SUPPORTED
 from learning.store import audit, login_attempts, sessions, users
 from learning.store.db import Transaction
 from learning.store.tokens import TokenSpent, nonce_spent, spend_nonce
@@ -300,18 +301,6 @@ async def validate_account(email: str, name: str, password: str, confirm: str) -
     elif password != confirm:
         errors["password_confirm"] = N_("Die beiden Passwörter stimmen nicht überein.")
     return errors
-
-
-def valid_email(email: str) -> bool:
-    local, at, domain = email.partition("@")
-    return (
-        bool(at and local and domain)
-        and "." in domain
-        and len(email) <= 320
-        and not any(ch.isspace() or ord(ch) < 32 for ch in email)
-        and "<" not in email
-        and ">" not in email
-    )
 
 
 async def set_language(request: Request) -> Response:

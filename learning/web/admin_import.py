@@ -8,11 +8,17 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from learning.account_links import import_users
+from learning.accounts.links import import_users
+from learning.accounts.user_import import (
+    MAX_BYTES,
+    ImportRow,
+    Parsed,
+    existing_problems,
+    parse_users_csv,
+)
 from learning.store import user_admin, users
-from learning.user_import import MAX_BYTES, ImportRow, Parsed, existing_problems, parse_users_csv
-from learning.web.admin_common import services_of
 from learning.web.forms import field
+from learning.web.resolve import services_of
 from learning.web.templating import render
 
 _PREVIEW_MAX_AGE = 3600

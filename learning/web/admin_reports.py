@@ -13,9 +13,10 @@ from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from learning.content.model import Course
-from learning.exports import FORMATS, MEDIA_TYPES, export_stream
-from learning.i18n import N_
-from learning.report_export import (
+from learning.core.i18n import N_
+from learning.core.text import clean_text
+from learning.reports.documents import FORMATS, MEDIA_TYPES, export_stream
+from learning.reports.export import (
     GROUP_COLUMNS,
     LEARNER_COLUMNS,
     STATUS_LABELS,
@@ -26,10 +27,10 @@ from learning.report_export import (
 from learning.store import audit as audit_store
 from learning.store import reports, users
 from learning.store.db import ExportsBusy
-from learning.web.admin_common import audit, course_or_404, courses, services_of
+from learning.web.admin_common import audit, courses
 from learning.web.charts import bar_chart
-from learning.web.forms import clean_text
 from learning.web.report_cache import ResultCache
+from learning.web.resolve import course_or_404, services_of
 from learning.web.templating import render
 
 log = logging.getLogger("learning.web")
@@ -105,7 +106,7 @@ async def _course_figures(
 ) -> ReportView:
     services = services_of(request)
     page_ids = _page_ids(course)
-    cache: ResultCache[ReportView] = services.figure_cache
+    cache: ResultCache[ReportView] = services.caches.figures
     return await cache.get(
         (course.id, tuple(page_ids), flt),
         lambda: report_view(services.db, services.settings, course.id, page_ids, flt),
@@ -118,7 +119,7 @@ async def _table_page(
     """One sorted page of the named learner table, cached like the figures."""
     services = services_of(request)
     page_ids = _page_ids(course)
-    cache: ResultCache[list[reports.LearnerRow]] = services.figure_cache
+    cache: ResultCache[list[reports.LearnerRow]] = services.caches.figures
     return await cache.get(
         ("table", course.id, tuple(page_ids), flt, page, TABLE_PAGE),
         lambda: reports.learners(

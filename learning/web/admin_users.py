@@ -9,23 +9,18 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from learning import account_links
-from learning.i18n import N_
-from learning.signing import Purpose
+from learning.accounts import links as account_links
+from learning.accounts.emails import valid_email
+from learning.accounts.signing import Purpose
+from learning.core.i18n import N_
+from learning.core.text import clean_text
 from learning.store import privacy, user_admin, users
 from learning.store.db import NotFound, Transaction
 from learning.store.users import ROLES, Role, User
-from learning.user_import import valid_email
-from learning.web.admin_common import (
-    audit,
-    course_or_404,
-    courses,
-    services_of,
-    user_or_404,
-)
+from learning.web.admin_common import audit, courses
 from learning.web.flash import redirect
-from learning.web.forms import clean_text, field
-from learning.web.resolve import int_param
+from learning.web.forms import field
+from learning.web.resolve import course_or_404, int_param, services_of, user_or_404
 from learning.web.templating import render
 
 ROLE_LABELS = {"learner": "Lernende", "trainer": "Trainer/in", "admin": "Admin"}
@@ -71,8 +66,7 @@ async def _group_from_form(tx: Transaction, request: Request, form: FormData) ->
     group_id = _optional_int(field(form, "group", max_length=12))
     if group_id is None:
         return None
-    row = await tx.fetchone("SELECT id FROM groups WHERE id = ?", (group_id,))
-    return None if row is None else group_id
+    return group_id if await users.group_exists(tx, group_id) else None
 
 
 async def _form_context(

@@ -6,9 +6,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from learning.i18n import N_
-from learning.progress import STATUS_LABELS, changed_since, course_progress
-from learning.store import attempts, progress
+from learning.core.i18n import N_
+from learning.rules.progress import STATUS_LABELS, changed_since, course_progress
+from learning.store import attempts
+from learning.store import page_views as progress
 from learning.web.flash import redirect
 from learning.web.resolve import course_or_404, current_user, services_of
 from learning.web.templating import render

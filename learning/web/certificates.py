@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from learning.clock import from_db
+from learning.core.clock import from_db
 from learning.store import attempts
 from learning.web.resolve import course_or_404, current_user, services_of
 from learning.web.templating import render
@@ -26,7 +26,7 @@ async def download(request: Request) -> Response:
     # Imported here, not at start-up: fpdf and its fonts take most of a second to
     # import, and the server should answer its first request long before anyone
     # downloads a certificate.
-    from learning.certificate_pdf import certificate_pdf
+    from learning.reports.certificate_pdf import certificate_pdf
 
     body = certificate_pdf(
         learner_name=certificate.learner_name,

@@ -10,7 +10,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from learning.content.model import Course
-from learning.store import course_sources, progress
+from learning.store import course_sources
+from learning.store import page_views as progress
 from learning.web.lesson import NOT_ENROLLED
 from learning.web.resolve import course_or_404, current_user, services_of
 from learning.web.templating import render

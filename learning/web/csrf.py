@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from learning.i18n import N_
+from learning.core.i18n import N_
 from learning.web.services import Services
 
 FIELD = "csrf_token"

@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from learning.i18n import N_
+from learning.core.i18n import N_
 from learning.web.security_headers import STATIC_HEADERS
 from learning.web.slash_redirect import slash_redirect
 from learning.web.templating import render

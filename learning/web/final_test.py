@@ -11,13 +11,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from learning import grading
 from learning.content.model import Course, Question
 from learning.content.snapshot import question_from_json, question_to_json
-from learning.i18n import N_
-from learning.store import attempts, progress
+from learning.core.i18n import N_
+from learning.rules import grading
+from learning.rules.completion import try_complete
+from learning.store import attempts
+from learning.store import page_views as progress
 from learning.store.db import NotFound
-from learning.web.completion import try_complete
 from learning.web.flash import redirect
 from learning.web.lesson import _multi
 from learning.web.resolve import course_or_404, current_user, int_param, services_of
@@ -157,19 +158,9 @@ async def submit(request: Request) -> Response:
     if attempt.submitted:
         return redirect(request, result_url, N_("Dieser Versuch wurde bereits abgegeben."), "info")
     form = _multi(await request.form())
-    answers: list[attempts.AttemptAnswer] = []
-    correct = 0
-    items = items_of(attempt)
-    for item in items:
-        try:
-            response = grading.parse_answer(item.question, form)
-        except grading.AnswerError:
-            # A damaged field counts as unanswered rather than failing the whole test.
-            response = None
-        ok = bool(response is not None and grading.grade(item.question, response).correct)
-        correct += ok
-        answers.append(attempts.AttemptAnswer(item.question.id, response, ok))
-    score = round(100 * correct / len(items), 1) if items else 0.0
+    scored = grading.score_test([item.question for item in items_of(attempt)], form)
+    answers = [attempts.AttemptAnswer(a.question.id, a.response, a.correct) for a in scored.answers]
+    score = scored.percent
     passed = score >= course.pass_mark
     now = services.clock()
     async with services.db.transaction() as tx:

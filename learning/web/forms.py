@@ -13,11 +13,8 @@ import unicodedata
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
-from learning.i18n import N_
-
-# Bidi overrides and isolates can make stored text display differently from what it is.
-_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-_MULTILINE_CONTROLS = {"\n", "\t"}
+from learning.core.i18n import N_
+from learning.core.text import forbidden
 
 CONTROL_CHARACTERS = N_(
     "Eine Eingabe enthält Steuerzeichen, die nicht erlaubt sind. Bitte prüfen Sie Ihre Eingaben."
@@ -30,23 +27,6 @@ class FieldError(HTTPException):
         super().__init__(400, message)
 
 
-def _forbidden(ch: str, multiline: bool) -> bool:
-    if ch in _BIDI_CONTROLS:
-        return True
-    return unicodedata.category(ch) == "Cc" and not (multiline and ch in _MULTILINE_CONTROLS)
-
-
-def clean_text(value: str, *, max_length: int, strip: bool = True, multiline: bool = False) -> str:
-    """Query text, cleaned: control and bidi characters dropped, cut to `max_length`."""
-    text = unicodedata.normalize("NFC", value)
-    if multiline:
-        text = text.replace("\r\n", "\n")
-    text = "".join(ch for ch in text if not _forbidden(ch, multiline))
-    if strip:
-        text = text.strip()
-    return text[:max_length]
-
-
 def checked_text(
     value: str, *, max_length: int, strip: bool = True, multiline: bool = False
 ) -> str:
@@ -55,7 +35,7 @@ def checked_text(
     if multiline:
         # Browsers send a textarea's line breaks as CRLF and count them as one character.
         text = text.replace("\r\n", "\n")
-    if any(_forbidden(ch, multiline) for ch in text):
+    if any(forbidden(ch, multiline) for ch in text):
         raise FieldError(CONTROL_CHARACTERS)
     if strip:
         text = text.strip()

@@ -46,11 +46,11 @@ def _guard(endpoint: Endpoint, roles: frozenset[Role] | None, *, post: bool) -> 
     return guarded
 
 
-def get(path: str, endpoint: Endpoint, roles: Iterable[Role] | None = SIGNED_IN) -> Route:
+def get(path: str, endpoint: Endpoint, roles: Iterable[Role] | None) -> Route:
     allowed = None if roles is None else frozenset(roles)
     return Route(path, _guard(endpoint, allowed, post=False), methods=["GET"])
 
 
-def post(path: str, endpoint: Endpoint, roles: Iterable[Role] | None = SIGNED_IN) -> Route:
+def post(path: str, endpoint: Endpoint, roles: Iterable[Role] | None) -> Route:
     allowed = None if roles is None else frozenset(roles)
     return Route(path, _guard(endpoint, allowed, post=True), methods=["POST"])

@@ -14,10 +14,10 @@ from learning.web.templating import render
 async def healthz(request: Request) -> Response:
     services: Services = request.app.state.services
     try:
-        value = await asyncio.wait_for(services.db.scalar("SELECT 1"), timeout=2)
+        alive = await asyncio.wait_for(services.db.ping(), timeout=2)
     except Exception:
-        value = None
-    if value == 1:
+        alive = False
+    if alive:
         return PlainTextResponse("ok")
     return PlainTextResponse("database unavailable", status_code=503)
 

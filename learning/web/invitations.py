@@ -6,18 +6,18 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from learning.clock import from_db
-from learning.i18n import N_
-from learning.passwords import check_password
-from learning.signing import Purpose, TokenInvalid
+from learning.accounts.passwords import check_password
+from learning.accounts.signing import Purpose, TokenInvalid
+from learning.core.clock import from_db
+from learning.core.i18n import N_
 from learning.store import audit, sessions, user_admin, users
 from learning.store.db import NotFound
 from learning.store.tokens import TokenSpent, spend_nonce
 from learning.store.users import User
 from learning.web.account import hash_or_busy
-from learning.web.admin_common import services_of
 from learning.web.flash import redirect
 from learning.web.forms import field
+from learning.web.resolve import services_of
 from learning.web.templating import render
 
 _GONE = N_(

@@ -7,8 +7,9 @@ import json
 from starlette.requests import Request
 from starlette.responses import Response
 
-from learning.progress import STATUS_LABELS, course_progress
-from learning.store import answers, attempts, privacy, progress
+from learning.rules.progress import STATUS_LABELS, course_progress
+from learning.store import answers, attempts, privacy
+from learning.store import page_views as progress
 from learning.web.resolve import current_user, services_of
 from learning.web.templating import render
 

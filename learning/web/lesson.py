@@ -9,16 +9,18 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from learning import grading
 from learning.content.model import Course, Question
-from learning.i18n import N_
-from learning.progress import neighbours
-from learning.store import answers, progress
+from learning.core.i18n import N_
+from learning.rules import grading
+from learning.rules.completion import try_complete
+from learning.rules.progress import neighbours
+from learning.store import answers
+from learning.store import page_views as progress
 from learning.store.users import User
-from learning.web.completion import try_complete
 from learning.web.csrf import csrf_token
 from learning.web.flash import has_flash, redirect
 from learning.web.forms import checked_text
+from learning.web.lesson_page import with_page_parts
 from learning.web.lesson_shell import page_path
 from learning.web.resolve import course_or_404, current_user, page_or_404, services_of
 from learning.web.templating import render
@@ -100,19 +102,36 @@ async def show_page(request: Request) -> Response:
         "preview": False,
         **answered,
     }
-    shells = services.lesson_shells
+    locale, token = request.state.locale, csrf_token(request)
+    shells = services.caches.shells
     if shells is None or has_flash(request) or request.url.path != page_path(course, page):
-        return render(request, "page.html", context)
+        parts = with_page_parts(
+            services.templates, services.caches.questions, context, locale=locale, token=token
+        )
+        return render(request, "page.html", parts)
     body = shells.render(
         course=course,
         lesson=lesson,
         page=page,
-        locale=request.state.locale,
+        locale=locale,
         user_name=user.name,
-        token=csrf_token(request),
+        token=token,
         context=context,
     )
     return HTMLResponse(body)
+
+
+def _parsed(
+    request: Request, question: Question, form: FormData, target: str, empty: str
+) -> dict[str, object] | Response:
+    """The learner's answer, or a redirect back to `target` saying what is wrong with it."""
+    try:
+        response = grading.parse_answer(question, _multi(form))
+    except grading.AnswerError as exc:
+        return redirect(request, target, str(exc), "error")
+    if response is None:
+        return redirect(request, target, empty, "error")
+    return response
 
 
 def _question(course: Course, page_id: str, question_id: str) -> Question:
@@ -170,17 +189,15 @@ async def answer(request: Request) -> Response:
     if question.type == "scenario":
         raise HTTPException(404)
 
-    try:
-        response = grading.parse_answer(question, _multi(form))
-    except grading.AnswerError as exc:
-        return redirect(request, f"{page_url}#q-{question.id}", str(exc), "error")
-    if response is None:
-        return redirect(
-            request,
-            f"{page_url}#q-{question.id}",
-            N_("Bitte wählen oder schreiben Sie eine Antwort."),
-            "error",
-        )
+    response = _parsed(
+        request,
+        question,
+        form,
+        f"{page_url}#q-{question.id}",
+        N_("Bitte wählen oder schreiben Sie eine Antwort."),
+    )
+    if isinstance(response, Response):
+        return response
     result = grading.grade(question, response)
     # Group commit: the redirect is sent only after the COMMIT that holds this answer.
     await services.answers.submit(
@@ -243,17 +260,15 @@ async def scenario_choice(request: Request) -> Response:
                 N_("Dieser Schritt wurde bereits beantwortet. Hier geht es weiter."),
                 "info",
             )
-        try:
-            response = grading.parse_answer(question, _multi(form))
-        except grading.AnswerError as exc:
-            return redirect(request, f"{page_url}#scenario-{question.id}-step", str(exc), "error")
-        if response is None:
-            return redirect(
-                request,
-                f"{page_url}#scenario-{question.id}-step",
-                N_("Bitte wählen Sie eine Möglichkeit."),
-                "error",
-            )
+        response = _parsed(
+            request,
+            question,
+            form,
+            f"{page_url}#scenario-{question.id}-step",
+            N_("Bitte wählen Sie eine Möglichkeit."),
+        )
+        if isinstance(response, Response):
+            return response
         target = str(response["target"])
         path = [
             *run.path,

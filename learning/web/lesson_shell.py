@@ -11,6 +11,9 @@ with markers where the learner's own values go, and a request only fills the hol
 - each question, from the question cache (web/question_cache.py), which knows which
   states it may keep and which it renders per request.
 
+The template asks for questions and page-list items through `show_question` and
+`toc_entry` (web/lesson_page.py); here both leave a hole.
+
 What is not worth a shell falls back to the full render: pages with a flash message,
 and request paths that are not the page's canonical path. The equivalence of both
 ways is tested (tests/web/test_lesson_shell.py).
@@ -21,11 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, Template
+from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from learning.content.model import Course, Lesson, Page, Question
-from learning.web.templating import question_cache
+from learning.content.model import Course, Lesson, Page
+from learning.core.lru import LRU
+from learning.web.lesson_page import toc_macro
+from learning.web.question_cache import QuestionCache
 
 _MARK = "\x00"
 _NAME = "name"
@@ -69,11 +74,11 @@ def page_path(course: Course, page: Page) -> str:
 
 
 class LessonShells:
-    def __init__(self, env: Environment) -> None:
+    def __init__(self, env: Environment, questions: QuestionCache) -> None:
         self._env = env
-        # The environment's own question cache, shared with full renders.
-        self._questions = question_cache(env)
-        self._shells: dict[tuple[str, str, str, str], _Shell] = {}
+        # The same question cache full renders use.
+        self._questions = questions
+        self._shells: LRU[tuple[str, str, str, str], _Shell] = LRU(_MAX_ENTRIES)
 
     def render(
         self,
@@ -91,9 +96,7 @@ class LessonShells:
         shell = self._shells.get(key)
         if shell is None:
             shell = self._build(course, lesson, page, locale, context)
-            if len(self._shells) >= _MAX_ENTRIES:
-                self._shells.clear()
-            self._shells[key] = shell
+            self._shells.put(key, shell)
         questions = {q.id: q for q in page.questions}
         seen = context["seen"]
         out = shell.parts[:]
@@ -114,11 +117,6 @@ class LessonShells:
     def _build(
         self, course: Course, lesson: Lesson, page: Page, locale: str, context: dict[str, Any]
     ) -> _Shell:
-        def blank_hole(
-            _course: Course, _page: Page, question: Question, _locale: str, _token: str
-        ) -> Markup:
-            return _hole(_QUESTION + question.id)
-
         values = {
             **context,
             "request": _ShellRequest(_ShellURL(page_path(course, page))),
@@ -130,17 +128,18 @@ class LessonShells:
             "notes": {},
             "runs": {},
             "seen": set(),
-            "blank_question": blank_hole,
+            "show_question": lambda q: _hole(_QUESTION + q.id),
+            "toc_entry": lambda p: _hole(_TOC_ITEM + p.id),
         }
-        template = self._env.get_template("page.html")
+        toc_item = toc_macro(self._env)
         toc_items = {
             p.id: (
-                self._toc_item(template, values, p, seen=False),
-                self._toc_item(template, values, p, seen=True),
+                str(toc_item(p, course, page, set(), False)),
+                str(toc_item(p, course, page, {p.id}, False)),
             )
             for p in lesson.pages
         }
-        html = template.render({**values, "toc_item_hole": lambda p: _hole(_TOC_ITEM + p.id)})
+        html = self._env.get_template("page.html").render(values)
         parts = html.split(_MARK)
         known = {_NAME, _TOKEN}
         known |= {_TOC_ITEM + p.id for p in lesson.pages}
@@ -148,8 +147,3 @@ class LessonShells:
         if len(parts) % 2 == 0 or any(name not in known for name in parts[1::2]):
             raise ValueError(f"lesson shell of {course.id}/{page.id}: unexpected marker")
         return _Shell(parts, toc_items)
-
-    @staticmethod
-    def _toc_item(template: Template, values: dict[str, Any], item: Page, *, seen: bool) -> str:
-        context = template.new_context({**values, "p": item, "seen": {item.id} if seen else set()})
-        return "".join(template.blocks["toc_item"](context))

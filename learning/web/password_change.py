@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from learning.passwords import HashingBusy, check_password
+from learning.accounts.passwords import HashingBusy, check_password
 from learning.store import audit, login_attempts, sessions, users
 from learning.web.account import (
     BUSY,

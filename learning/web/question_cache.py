@@ -1,4 +1,4 @@
-"""Pre-rendered HTML of knowledge checks.
+"""Knowledge checks as a learner sees them: the one place that decides how one is shown.
 
 Most page views show questions the learner has not answered yet; their markup is the
 same for everyone but the CSRF token. Rendering the question macros is the largest
@@ -6,7 +6,9 @@ part of a lesson request, so it is done once per (content version, question, loc
 
 An answered check shows the learner's answer, its grade and the number of tries: the
 same markup for everyone who gave that answer as often. Learners give few distinct
-answers (a handful of options), so those renders are kept too, keyed by the answer.
+answers to choice questions, so those renders are kept too, keyed by the answer.
+Free text (text answers, reflections) and scenario paths are rendered per request: a
+learner's own words are never a cache key.
 """
 
 from __future__ import annotations
@@ -19,28 +21,32 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from learning.content.model import Course, Page, Question
+from learning.core.lru import LRU
 
 _TOKEN = "\x00csrf-token\x00"  # noqa: S105 - a placeholder, not a secret
-# Generous: both courses hold about 100 questions; a long --reload session adds versions.
-_MAX_ENTRIES = 5000
+# Both courses hold about 100 questions; a long session of content edits adds versions.
+_MAX_BLANK = 5000
+# A handful of answers per choice question, times tries shown.
+_MAX_ANSWERED = 20000
+# Answered states rendered per request: the response holds the learner's own text.
+_PER_REQUEST = frozenset({"text", "reflection", "scenario"})
 
 
 class QuestionCache:
-    def __init__(self, env: Environment) -> None:
+    def __init__(self, env: Environment, *, enabled: bool = True) -> None:
         self._env = env
-        self._html: dict[Hashable, str] = {}
-        self._answered: dict[Hashable, str] = {}
+        self._enabled = enabled
+        self._blank: LRU[Hashable, str] = LRU(_MAX_BLANK)
+        self._answered: LRU[Hashable, str] = LRU(_MAX_ANSWERED)
 
-    @staticmethod
     def _cached(
-        table: dict[Hashable, str], key: Hashable, render: Callable[[], str], token: str
+        self, table: LRU[Hashable, str], key: Hashable, render: Callable[[], str], token: str
     ) -> Markup:
-        html = table.get(key)
+        html = table.get(key) if self._enabled else None
         if html is None:
             html = render()
-            if len(table) >= _MAX_ENTRIES:
-                table.clear()
-            table[key] = html
+            if self._enabled:
+                table.put(key, html)
         # The token is hex from an HMAC: nothing in it needs escaping.
         return Markup(html.replace(_TOKEN, token))  # noqa: S704 - cached markup is our own template's output
 
@@ -49,14 +55,25 @@ class QuestionCache:
         question: Question,
         course: Course,
         page: Page,
-        results: dict[str, Any],
-        notes: dict[str, Any] | None = None,
-        runs: dict[str, Any] | None = None,
+        state: dict[str, Any],
+        *,
+        preview: bool = False,
         token: str = _TOKEN,
     ) -> str:
         module = self._env.get_template("_question.html").module
         macro = getattr(module, "knowledge_check")  # noqa: B009 - macros are dynamic attributes
-        return str(macro(question, course, page, results, notes or {}, runs or {}, False, token))
+        return str(
+            macro(
+                question,
+                course,
+                page,
+                state.get("results", {}),
+                state.get("notes", {}),
+                state.get("runs", {}),
+                preview,
+                token,
+            )
+        )
 
     def check(
         self,
@@ -66,27 +83,23 @@ class QuestionCache:
         locale: str,
         token: str,
         state: dict[str, Any],
+        *,
+        preview: bool = False,
     ) -> Markup:
         """A question as this learner sees it; `state` holds page_state's results, notes, runs."""
         results, notes, runs = state["results"], state["notes"], state["runs"]
-        if question.type in ("reflection", "scenario"):
-            if question.id in notes or question.id in runs:
-                # Free text and paths: rendered per request, never cached.
-                html = self._render(question, course, page, results, notes, runs, token)
-                return Markup(html)  # noqa: S704 - our own template's output, autoescaped
-        elif question.id in results:
-            return self.answered(course, page, question, locale, token, results[question.id])
-        return self.blank(course, page, question, locale, token)
-
-    def blank(
-        self, course: Course, page: Page, question: Question, locale: str, token: str
-    ) -> Markup:
+        answered = question.id in results or question.id in notes or question.id in runs
+        if preview or (answered and question.type in _PER_REQUEST):
+            html = self._render(question, course, page, state, preview=preview, token=token)
+            return Markup(html)  # noqa: S704 - our own template's output, autoescaped
+        if answered:
+            return self._answered_check(course, page, question, locale, token, results[question.id])
         key = (course.content_hash, page.id, question.id, locale)
         return self._cached(
-            self._html, key, lambda: self._render(question, course, page, {}), token
+            self._blank, key, lambda: self._render(question, course, page, {}), token
         )
 
-    def answered(
+    def _answered_check(
         self,
         course: Course,
         page: Page,
@@ -95,17 +108,13 @@ class QuestionCache:
         token: str,
         result: dict[str, Any],
     ) -> Markup:
-        """A graded check with the learner's last answer; `result` as page_state gives it.
-
-        The grade is a function of question and answer, so the answer and the number of
-        tries identify the markup. Reflections and scenarios hold free text and paths:
-        they are not cached here.
-        """
+        # The grade is a function of question and answer, so the chosen options and the
+        # number of tries identify the markup.
         answer = json.dumps(result["response"], sort_keys=True, ensure_ascii=False)
         key = (course.content_hash, page.id, question.id, locale, answer, int(result["count"]))
         return self._cached(
             self._answered,
             key,
-            lambda: self._render(question, course, page, {question.id: result}),
+            lambda: self._render(question, course, page, {"results": {question.id: result}}),
             token,
         )

@@ -13,6 +13,7 @@ import time
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
+from learning.core.lru import LRU
 from learning.store.db import Database
 
 T = TypeVar("T")
@@ -21,11 +22,14 @@ MAX_ENTRIES = 64
 
 
 class ResultCache(Generic[T]):
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, enabled: bool = True) -> None:
         self._db = db
-        self._entries: dict[Hashable, tuple[int, float, T]] = {}
+        self._enabled = enabled
+        self._entries: LRU[Hashable, tuple[int, float, T]] = LRU(MAX_ENTRIES)
 
     async def get(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+        if not self._enabled:
+            return await compute()
         now = time.monotonic()
         entry = self._entries.get(key)
         if entry is not None:
@@ -34,7 +38,5 @@ class ResultCache(Generic[T]):
                 return value
         generation = self._db.generation
         value = await compute()
-        if len(self._entries) >= MAX_ENTRIES:
-            self._entries.clear()
-        self._entries[key] = (generation, now, value)
+        self._entries.put(key, (generation, now, value))
         return value

@@ -9,7 +9,7 @@ from datetime import timedelta
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from learning.i18n import current_locale, negotiate
+from learning.core.i18n import current_locale, negotiate
 from learning.store.sessions import SessionTouch, load_session
 from learning.web.cookies import (
     BROWSER_COOKIE,

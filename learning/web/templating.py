@@ -10,14 +10,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from learning.clock import from_db
-from learning.config import Settings
 from learning.content.model import Question
-from learning.i18n import Translator, local_date, local_datetime, local_number
+from learning.core.clock import from_db
+from learning.core.config import Settings
+from learning.core.i18n import Translator, local_date, local_datetime, local_number
 from learning.web.cookies import FLASH_COOKIE, expire_header
 from learning.web.csrf import csrf_token
 from learning.web.flash import has_flash, take_messages
-from learning.web.question_cache import QuestionCache
 
 
 def _db_date(value: str | None) -> str:
@@ -60,17 +59,7 @@ def build_environment(settings: Settings, translator: Translator) -> Environment
     env.filters["t"] = translator.gettext
     env.tests["question"] = lambda value: isinstance(value, Question)
     env.globals["settings"] = settings
-    env.globals["blank_question"] = question_cache(env).blank
     return env
-
-
-def question_cache(env: Environment) -> QuestionCache:
-    """The environment's one question cache, shared by full renders and lesson shells."""
-    cache = env.globals.get("_question_cache")
-    if not isinstance(cache, QuestionCache):
-        cache = QuestionCache(env)
-        env.globals["_question_cache"] = cache
-    return cache
 
 
 def render(

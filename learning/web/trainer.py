@@ -8,14 +8,17 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from learning.check import find_orphans
 from learning.content.catalog import MISSING_CODE, Catalog
 from learning.content.model import CompileResult, Course, Page
-from learning.i18n import N_
-from learning.reporting import item_analysis
+from learning.content.orphans import find_orphans
+from learning.core.i18n import N_
+from learning.reports.figures import item_analysis
 from learning.store import course_sources, reports
-from learning.web.admin_common import audit, course_or_404, services_of
+from learning.web.admin_common import audit
+from learning.web.csrf import csrf_token
 from learning.web.flash import redirect
+from learning.web.lesson_page import with_page_parts
+from learning.web.resolve import course_or_404, services_of
 from learning.web.templating import render
 
 
@@ -131,24 +134,29 @@ async def trainer_preview(request: Request) -> Response:
         raise HTTPException(404, N_("Diese Seite gibt es in diesem Kurs nicht."))
     pages = course.content_pages if lesson.kind == "lesson" else lesson.pages
     prev_page, next_page = _neighbours(pages, page)
-    return render(
-        request,
-        "page.html",
-        {
-            "course": course,
-            "lesson": lesson,
-            "page": page,
-            "seen": set(),
-            "index": lesson.pages.index(page) + 1,
-            "prev_page": prev_page,
-            "next_page": next_page,
-            "is_last_of_lesson": lesson.pages[-1].id == page.id,
-            "preview": True,
-            "results": {},
-            "notes": {},
-            "runs": {},
-        },
+    services = services_of(request)
+    context = {
+        "course": course,
+        "lesson": lesson,
+        "page": page,
+        "seen": set(),
+        "index": lesson.pages.index(page) + 1,
+        "prev_page": prev_page,
+        "next_page": next_page,
+        "is_last_of_lesson": lesson.pages[-1].id == page.id,
+        "preview": True,
+        "results": {},
+        "notes": {},
+        "runs": {},
+    }
+    parts = with_page_parts(
+        services.templates,
+        services.caches.questions,
+        context,
+        locale=request.state.locale,
+        token=csrf_token(request),
     )
+    return render(request, "page.html", parts)
 
 
 async def trainer_items(request: Request) -> Response:

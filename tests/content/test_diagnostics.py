@@ -99,6 +99,12 @@ CASES = [
         "90-test.md",
         1,
     ),
+    Case(
+        "E115",
+        {"01-a.md": LESSON_MD.replace("{#s1}", "{#s1}\n\nText\x00mit NUL.")},
+        "01-a.md",
+        "mit NUL",
+    ),
     Case("E201", {"01-a.md": lesson("Einleitung ohne Seite.\n\n## Seite\n")}, "01-a.md", "Einl"),
     Case(
         "E202",

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from learning.content import frontmatter
 from learning.content.diagnostics import Diagnostics
+from tests.helpers import LESSON_MD, compile_files
 
 
 def parse(text: str) -> tuple[frontmatter.FrontMatter | None, Diagnostics]:
@@ -64,3 +67,12 @@ def test_front_matter_that_is_not_a_mapping() -> None:
 def test_impossible_date_is_a_diagnostic() -> None:
     _, diags = parse("---\nid: a\ntitle: 2024-13-45\n---\n")
     assert [d.code for d in diags.errors] == ["E102"]
+
+
+def test_a_control_character_escaped_in_yaml_is_refused_with_its_line(tmp_path: Path) -> None:
+    # "\0" in a double-quoted YAML string is a NUL in the title: it would break the page.
+    course = compile_files(tmp_path, {"01-a.md": LESSON_MD.replace("title: A", 'title: "A\\0B"')})
+    assert course.course is None
+    errors = [(Path(d.path).name, d.line, d.code) for d in course.errors]
+    assert ("01-a.md", 3, "E105") in errors
+    assert "U+0000" in next(d.message for d in course.errors if d.code == "E105")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from learning.clock import FrozenClock
+from learning.core.clock import FrozenClock
 from learning.store import attempts, users
 from learning.store.db import Database
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from starlette.applications import Starlette
 
-from learning.cli import main
-from learning.clock import utc_now
-from learning.config import Settings
+from learning.cli.main import main
+from learning.core.clock import utc_now
+from learning.core.config import Settings
 from learning.store import audit
 from learning.store.backup import BackupError, backup, restore
 from learning.store.db import Database

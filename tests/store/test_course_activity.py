@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from learning.clock import FrozenClock
-from learning.store import answers, attempts, progress, users
+from learning.core.clock import FrozenClock
+from learning.store import answers, attempts, users
+from learning.store import page_views as progress
 from learning.store.db import Database
 from learning.store.migrate import migrate
 from learning.store.user_admin import reset_progress
@@ -56,15 +57,9 @@ async def test_summary_follows_views_answers_attempts_and_reset(
 
     async def view(page: str, previous: tuple[str, str] | None) -> None:
         async with db.transaction() as tx:
-            await progress.record_page_view(
-                tx,
-                user_id=uid,
-                session_hash="h",
-                course_id="k",
-                page_id=page,
-                now=clock(),
-                previous=None if previous is None else (*previous, clock.now.replace(second=0)),
-            )
+            since = None if previous is None else (*previous, clock.now.replace(second=0))
+            view = progress.PageViewWrite(uid, "h", "k", page, clock(), since)
+            await progress.record_page_views(tx, [view])
 
     await view("p1", None)
     clock.advance(70)
@@ -79,15 +74,9 @@ async def test_summary_follows_views_answers_attempts_and_reset(
 
     clock.advance(60)
     async with db.transaction() as tx:
-        await answers.add_answer(
+        await answers.add_answers(
             tx,
-            user_id=uid,
-            course_id="k",
-            question_id="q",
-            content_hash="h",
-            response={},
-            correct=True,
-            now=clock(),
+            [answers.NewAnswer(uid, "k", "q", "h", {}, True, clock())],
         )
         first = await attempts.create_attempt(
             tx, user_id=uid, course_id="k", content_hash="h", questions=[], shuffle={}, now=clock()
@@ -103,7 +92,9 @@ async def test_summary_follows_views_answers_attempts_and_reset(
     summary = await _summary(db, uid, "k")
     assert summary is not None
     assert summary["attempts"] == 2 and summary["best_score"] == 90.0
-    assert summary["last_activity"] > summary["last_seen"]  # the answer came later
+    last_activity, last_seen = summary["last_activity"], summary["last_seen"]
+    assert isinstance(last_activity, str) and isinstance(last_seen, str)
+    assert last_activity > last_seen  # the answer came later
 
     async with db.transaction() as tx:
         await tx.execute("DELETE FROM test_attempts WHERE id = ?", (second,))

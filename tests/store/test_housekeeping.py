@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from learning.clock import FrozenClock, to_db
+from learning.core.clock import FrozenClock, to_db
 from learning.store import users
 from learning.store.db import Database
 from learning.store.housekeeping import remove_stale

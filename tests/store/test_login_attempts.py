@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from learning import throttling
-from learning.clock import FrozenClock, to_db
+from learning.accounts import throttling
+from learning.core.clock import FrozenClock, to_db
 from learning.store import login_attempts
 from learning.store.db import Database
 from learning.store.login_attempts import Failures, Reservation

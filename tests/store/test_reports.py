@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from learning import reporting
+from learning.reports import figures as reporting
 from learning.store import privacy, reports
 from learning.store.db import Database
 from tests.admin_support import attempt, make_course, seed_known

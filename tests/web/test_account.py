@@ -3,11 +3,11 @@ from __future__ import annotations
 import httpx
 from starlette.applications import Starlette
 
-from learning.clock import FrozenClock
+from learning.core.clock import FrozenClock
 from learning.store import users
 from learning.web.cookies import SESSION_COOKIE
 from learning.web.services import Services
-from tests.conftest import PASSWORD, CreateUser, csrf_for, log_in, new_client, soup
+from tests.conftest import PASSWORD, CreateUser, csrf_for, log_in, new_client, soup, tag
 
 
 async def test_login_page_has_labelled_fields(client: httpx.AsyncClient) -> None:
@@ -32,7 +32,7 @@ async def test_login_success_sets_session_and_shows_start(
     assert "Secure" not in session_cookie  # plain http in tests
     home = await client.get("/")
     assert home.status_code == 200
-    assert "Anna Beispiel" in soup(home).find(class_="user-name").get_text()
+    assert "Anna Beispiel" in tag(soup(home), class_="user-name").get_text()
 
 
 async def test_login_failure_does_not_reveal_whether_account_exists(
@@ -42,8 +42,8 @@ async def test_login_failure_does_not_reveal_whether_account_exists(
     wrong_password = await log_in(client, user.email, "falsches Passwort 123")
     unknown_user = await log_in(client, "niemand@example.org", "falsches Passwort 123")
     assert wrong_password.status_code == unknown_user.status_code == 401
-    message_a = soup(wrong_password).find(class_="error-summary").get_text(strip=True)
-    message_b = soup(unknown_user).find(class_="error-summary").get_text(strip=True)
+    message_a = tag(soup(wrong_password), class_="error-summary").get_text(strip=True)
+    message_b = tag(soup(unknown_user), class_="error-summary").get_text(strip=True)
     assert message_a == message_b
     assert SESSION_COOKIE not in client.cookies
 
@@ -156,7 +156,7 @@ async def test_language_switch_sets_english(app: Starlette) -> None:
         assert response.status_code == 303
         page = soup(await client.get("/login"))
         assert page.html is not None and page.html["lang"] == "en"
-        assert page.find("h1").get_text() == "Log in"
+        assert tag(page, "h1").get_text() == "Log in"
 
 
 async def test_accept_language_english(client: httpx.AsyncClient) -> None:

@@ -9,17 +9,19 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from learning.web.admin_routes import admin_routes
+from learning.core.config import settings_from_env
+from learning.web.routes import routes
 from learning.web.services import Services
 from tests.admin_support import install_catalog
 from tests.conftest import CreateUser, csrf_for, log_in, new_client
 
 
-def _routes() -> list[tuple[str, str, object]]:
+def _routes() -> list[tuple[str, str, frozenset[str] | None]]:
     result = []
-    for route in admin_routes():
-        assert isinstance(route, Route)
-        roles = route.endpoint.roles  # type: ignore[attr-defined]
+    for route in routes(settings_from_env({"LEARNING_SECRET_KEY": "k" * 32})):
+        if not isinstance(route, Route) or not route.path.startswith(("/admin", "/trainer")):
+            continue
+        roles: frozenset[str] | None = route.endpoint.roles  # type: ignore[attr-defined]
         for method in sorted(route.methods or ()):
             if method == "HEAD":
                 continue

@@ -9,7 +9,7 @@ import pytest
 
 from learning.web.services import Services
 from tests.admin_support import install_catalog
-from tests.conftest import LoginAs, csrf_for, soup
+from tests.conftest import LoginAs, csrf_for, select_tag, soup
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -122,7 +122,7 @@ async def test_percent_signs_in_names_do_not_break_messages(
     page = await client.get("/admin/groups")
     assert page.status_code == 200
     assert (
-        soup(page).select_one(".flash").get_text()
+        select_tag(soup(page), ".flash").get_text()
         == "Die aktiven Konten der Gruppe sind eingeschrieben."
     )
-    assert soup(page).select_one("tbody th a").get_text() == "100%s %(x)s %"
+    assert select_tag(soup(page), "tbody th a").get_text() == "100%s %(x)s %"

@@ -7,10 +7,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from learning.config import Settings
+from learning.core.config import Settings
 from learning.web.services import Services
 from tests.admin_support import seed_known
-from tests.conftest import LoginAs, csrf_for, soup
+from tests.conftest import LoginAs, attr, csrf_for, soup, tag
 from tests.web.test_html_validity import _validate
 
 
@@ -50,7 +50,7 @@ async def test_admin_and_trainer_pages_are_valid_html(
     token = await csrf_for(client, f"/admin/users/{user}")
     link_page = await client.post(f"/admin/users/{user}/invite", data={"csrf_token": token})
     pages["link"] = link_page.text
-    invite = httpx.URL(soup(link_page).find("input", id="link")["value"]).path
+    invite = httpx.URL(attr(tag(soup(link_page), "input", id="link"), "value")).path
     pages["invite"] = (await client.get(invite)).text
     preview = await client.post(
         "/admin/import",

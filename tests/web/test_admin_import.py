@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from learning.user_import import parse_users_csv
+from learning.accounts.user_import import parse_users_csv
 from learning.web.services import Services
-from tests.conftest import CreateUser, LoginAs, csrf_for, soup
+from tests.conftest import CreateUser, LoginAs, attr, csrf_for, soup, tag
 
 GOOD = "email;name;role;group\r\nanna@example.org;Anna Nord;learner;Amt Nord\r\ntom@example.org;Tom;trainer;\r\n"
 
@@ -53,8 +53,8 @@ async def test_preview_then_confirm_imports_and_shows_links(
         "tom@example.org",
     ]
     assert await services.db.scalar("SELECT count(*) FROM users") == 1, "preview imports nothing"
-    form = page.find("form", action="/admin/import/confirm")
-    data = {i["name"]: i["value"] for i in form.find_all("input")}
+    form = tag(page, "form", action="/admin/import/confirm")
+    data = {attr(i, "name"): attr(i, "value") for i in form.find_all("input")}
     done = await client.post("/admin/import/confirm", data=data)
     assert done.status_code == 200
     links = [i["value"] for i in soup(done).select("#import-links input")]
@@ -75,7 +75,7 @@ async def test_one_bad_row_imports_nothing(
     response = await upload(client, content)
     assert response.status_code == 400
     errors = soup(response).select("#import-errors tbody tr")
-    assert [tr.th.get_text() for tr in errors] == ["4"]
+    assert [tag(tr, "th").get_text() for tr in errors] == ["4"]
     assert soup(response).find("form", action="/admin/import/confirm") is None
     assert await services.db.scalar("SELECT count(*) FROM users") == 2
 

@@ -10,7 +10,18 @@ from starlette.applications import Starlette
 from learning.store import audit
 from learning.web.services import Services
 from tests.admin_support import attempt, complete, install_catalog, view
-from tests.conftest import PASSWORD, CreateUser, LoginAs, csrf_for, log_in, new_client, soup
+from tests.conftest import (
+    PASSWORD,
+    CreateUser,
+    LoginAs,
+    attr,
+    csrf_for,
+    log_in,
+    new_client,
+    select_tag,
+    soup,
+    tag,
+)
 
 
 async def actions(services: Services) -> list[str]:
@@ -50,15 +61,15 @@ async def test_create_user_shows_invitation_that_sets_name_and_password(
         },
     )
     assert response.status_code == 200
-    link = soup(response).find("input", id="link")["value"]
+    link = attr(tag(soup(response), "input", id="link"), "value")
     path = httpx.URL(link).path
     assert path.startswith("/einladung/")
     assert "user.create" in await actions(services)
 
     async with new_client(app, "10.1.1.1") as invitee:
         form = soup(await invitee.get(path))
-        assert form.find("input", attrs={"name": "name"})["value"] == "Neu"
-        csrf = form.find("input", attrs={"name": "csrf_token"})["value"]
+        assert tag(form, "input", attrs={"name": "name"})["value"] == "Neu"
+        csrf = tag(form, "input", attrs={"name": "csrf_token"})["value"]
         short = await invitee.post(
             path,
             data={
@@ -86,6 +97,7 @@ async def test_create_user_shows_invitation_that_sets_name_and_password(
     row = await services.db.fetchone(
         "SELECT name, group_id FROM users WHERE email = 'neu@example.org'"
     )
+    assert row is not None
     assert row["name"] == "Neu Person" and row["group_id"] is not None
 
 
@@ -107,7 +119,7 @@ async def test_create_user_rejects_bad_input_in_german(
         data={"csrf_token": token, "email": admin.email, "name": "X", "role": "learner"},
     )
     assert dup.status_code == 400
-    assert "bereits ein Konto" in soup(dup).select_one(".error-summary").get_text()
+    assert "bereits ein Konto" in select_tag(soup(dup), ".error-summary").get_text()
 
 
 async def test_forged_or_unknown_links_are_refused(
@@ -136,10 +148,10 @@ async def test_edit_user(
     )
     assert response.status_code == 303
     page = soup(await client.get(f"/admin/users/{target.id}"))
-    assert page.find("h1").get_text() == "<script>alert(1)</script>"
+    assert tag(page, "h1").get_text() == "<script>alert(1)</script>"
     assert page.find("script") is None
     row = await services.db.fetchone("SELECT role FROM users WHERE id = ?", (target.id,))
-    assert row["role"] == "trainer"
+    assert row is not None and row["role"] == "trainer"
     entries = await audit.list_entries(services.db)
     assert entries[0].action == "user.update" and entries[0].details["after"]["role"] == "trainer"
 
@@ -203,7 +215,7 @@ async def test_password_reset_link_ends_all_sessions(
         response = await client.post(
             f"/admin/users/{target.id}/reset-link", data={"csrf_token": token}
         )
-        path = httpx.URL(soup(response).find("input", id="link")["value"]).path
+        path = httpx.URL(attr(tag(soup(response), "input", id="link"), "value")).path
         assert path.startswith("/passwort/")
         csrf = await csrf_for(visitor, path)
         new_password = "ein ganz neues Passwort"
@@ -231,7 +243,7 @@ async def test_new_reset_link_cancels_the_older_one(
         response = await client.post(
             f"/admin/users/{target.id}/reset-link", data={"csrf_token": token}
         )
-        paths.append(httpx.URL(soup(response).find("input", id="link")["value"]).path)
+        paths.append(httpx.URL(attr(tag(soup(response), "input", id="link"), "value")).path)
     async with new_client(app, "10.3.3.5") as visitor:
         older = await visitor.get(paths[0])
         assert older.status_code in (403, 410)
@@ -262,7 +274,7 @@ async def test_enrol_user_and_group_and_reset_progress(
     assert bad.status_code == 404
     group_id = await services.db.scalar("SELECT id FROM groups WHERE name = 'Amt Nord'")
     page = soup(await client.get("/admin/groups"))
-    assert page.select_one("tbody th a").get_text() == "Amt Nord"
+    assert select_tag(page, "tbody th a").get_text() == "Amt Nord"
     response = await client.post(
         f"/admin/groups/{group_id}/enrol", data={"csrf_token": token, "course": "kurs-a"}
     )
@@ -320,6 +332,7 @@ async def test_gdpr_export_anonymise_and_delete(
     row = await services.db.fetchone(
         "SELECT name, email, password_hash, active FROM users WHERE id = ?", (target.id,)
     )
+    assert row is not None
     assert (
         row["name"] == f"Anonym {target.id}" and row["password_hash"] is None and row["active"] == 0
     )

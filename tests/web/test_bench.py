@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from learning.app import create_app
-from learning.config import Settings, settings_from_env
+from learning.core.config import Settings, settings_from_env
+from learning.web.app import create_app
 
 
 def _paths(settings: Settings) -> set[str]:

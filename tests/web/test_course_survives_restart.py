@@ -20,10 +20,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from learning.cli import main
-from learning.clock import FrozenClock
-from learning.config import Settings
-from learning.i18n import local_datetime
+from learning.cli.main import main
+from learning.core.clock import FrozenClock
+from learning.core.config import Settings
+from learning.core.i18n import local_datetime
 from learning.store.users import Role
 from learning.web.services import Services
 from tests.conftest import TESTS, add_user, fast_hasher, log_in, make_settings, new_client, soup
@@ -53,7 +53,7 @@ async def running(settings: Settings, clock: FrozenClock) -> AsyncIterator[Starl
 
 
 def create(settings: Settings, clock: FrozenClock) -> Starlette:
-    from learning.app import create_app
+    from learning.web.app import create_app
 
     app = create_app(settings, clock=clock, announce=False)
     app.state.services.hasher = fast_hasher()

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from learning.config import Settings
+from learning.core.config import Settings
 from learning.store.checkpoints import BackgroundCheckpoints
 from learning.web import admin_reports
 from learning.web.services import Services

@@ -11,11 +11,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from learning.app import create_app
-from learning.clock import FrozenClock
-from learning.config import Settings
-from learning.store import progress
+from learning.core.clock import FrozenClock
+from learning.core.config import Settings
+from learning.store import page_views as progress
 from learning.store.users import Role
+from learning.web.app import create_app
 from learning.web.services import Services
 from tests.conftest import add_user, fast_hasher, log_in, make_settings, new_client, soup
 from tests.helpers import COURSE_MD, SVG, write_course

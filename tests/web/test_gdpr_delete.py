@@ -10,7 +10,7 @@ import json
 import httpx
 from starlette.applications import Starlette
 
-from learning.reporting import figures
+from learning.reports.figures import figures
 from learning.store import reports
 from learning.store.db import Database
 from learning.web.services import Services

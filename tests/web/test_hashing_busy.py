@@ -9,11 +9,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from learning.account_links import issue_link
-from learning.app import create_app
-from learning.clock import FrozenClock
-from learning.config import Settings
+from learning.accounts.links import issue_link
+from learning.core.clock import FrozenClock
+from learning.core.config import Settings
 from learning.store import users
+from learning.web.app import create_app
 from learning.web.cookies import SESSION_COOKIE
 from learning.web.services import Services
 from tests.conftest import PASSWORD, CreateUser, csrf_for, log_in, new_client, soup

@@ -10,11 +10,11 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from learning.app import create_app
-from learning.clock import FrozenClock
-from learning.config import Settings
+from learning.core.clock import FrozenClock
+from learning.core.config import Settings
+from learning.web.app import create_app
 from learning.web.cookies import SESSION_COOKIE
-from tests.conftest import CreateUser, csrf_from, fast_hasher, make_settings, soup
+from tests.conftest import CreateUser, csrf_from, fast_hasher, make_settings, soup, tag
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ async def test_host_cookies_are_read_back_and_plain_names_are_ignored(
     assert (await _log_in(client, user.email)).status_code == 303
     home = await client.get("/")
     assert home.status_code == 200
-    assert soup(home).find(class_="user-name").get_text() == "Anna Beispiel"
+    assert tag(soup(home), class_="user-name").get_text() == "Anna Beispiel"
     logout = await client.post("/logout", data={"csrf_token": csrf_from(home)})
     assert "Sie haben sich abgemeldet." in soup(await client.get("/login")).get_text()
     assert logout.status_code == 303

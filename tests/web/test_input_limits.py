@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from learning.app import create_app
-from learning.clock import FrozenClock
+from learning.core.clock import FrozenClock
+from learning.web.app import create_app
 from learning.web.services import Services
 from tests.conftest import (
     LoginAs,

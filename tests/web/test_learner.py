@@ -8,10 +8,10 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from learning.clock import FrozenClock
 from learning.content.catalog import Catalog
+from learning.core.clock import FrozenClock
 from learning.web.services import Services
-from tests.conftest import LoginAs, csrf_for, log_in, new_client, soup
+from tests.conftest import LoginAs, attr, csrf_for, log_in, new_client, soup, tag
 from tests.helpers import FIXTURE_COURSES
 from tests.web.learner_flow import (
     COURSE,
@@ -43,14 +43,14 @@ async def test_catalogue_lists_courses_with_own_progress(
     page = soup(await client.get("/"))
     card = page.find("li", class_="course-card")
     assert card is not None
-    assert card.find("h2").get_text(strip=True) == "Fixture-Kurs"
-    assert "ca. 30 Minuten" in card.find(class_="meta").get_text()
+    assert tag(card, "h2").get_text(strip=True) == "Fixture-Kurs"
+    assert "ca. 30 Minuten" in tag(card, class_="meta").get_text()
     assert card.find("button", string="Einschreiben und beginnen") is not None
     await enrol(client)
     await client.get(f"/courses/{COURSE}/pages/was-ist-kultur")
-    card = soup(await client.get("/")).find("li", class_="course-card")
+    card = tag(soup(await client.get("/")), "li", class_="course-card")
     bar = card.find("progress")
-    assert bar is not None and int(bar["value"]) == round(100 * 1 / 6)
+    assert bar is not None and int(attr(bar, "value")) == round(100 * 1 / 6)
 
 
 async def test_pages_need_enrolment(client: httpx.AsyncClient, login_as: LoginAs) -> None:
@@ -68,16 +68,18 @@ async def test_lesson_page_shows_toc_pager_and_position(
     await enrol(client)
     await client.get(f"/courses/{COURSE}/pages/was-ist-kultur")
     page = soup(await client.get(f"/courses/{COURSE}/pages/eisberg-fragen"))
-    assert page.find("h1").get_text(strip=True) == "Eisberg-Fragen"
-    assert page.find(class_="page-count").get_text(strip=True) == "Seite 2 von 3"
-    toc = page.find("nav", class_="lesson-toc")
-    current = toc.find("a", attrs={"aria-current": "page"})
-    assert current["href"].endswith("/eisberg-fragen")
-    seen = [li.find("a")["href"].rsplit("/", 1)[1] for li in toc.find_all("li", class_="seen")]
+    assert tag(page, "h1").get_text(strip=True) == "Eisberg-Fragen"
+    assert tag(page, class_="page-count").get_text(strip=True) == "Seite 2 von 3"
+    toc = tag(page, "nav", class_="lesson-toc")
+    current = tag(toc, "a", attrs={"aria-current": "page"})
+    assert attr(current, "href").endswith("/eisberg-fragen")
+    seen = [
+        attr(tag(li, "a"), "href").rsplit("/", 1)[1] for li in toc.find_all("li", class_="seen")
+    ]
     assert seen == ["was-ist-kultur", "eisberg-fragen"]
-    pager = page.find("nav", class_="pager")
-    assert pager.find("a", rel="prev")["href"].endswith("/was-ist-kultur")
-    assert pager.find("a", rel="next")["href"].endswith("/zeit")
+    pager = tag(page, "nav", class_="pager")
+    assert attr(tag(pager, "a", rel="prev"), "href").endswith("/was-ist-kultur")
+    assert attr(tag(pager, "a", rel="next"), "href").endswith("/zeit")
 
 
 async def test_page_view_records_first_last_and_capped_time(
@@ -111,9 +113,10 @@ async def test_knowledge_check_feedback_retries_and_storage(
     assert wrong.status_code == 303
     assert wrong.headers["location"].endswith("#result-eisberg-1")
     page = soup(await client.get(f"/courses/{COURSE}/pages/eisberg-fragen"))
-    result = page.find(id="result-eisberg-1")
+    result = tag(page, id="result-eisberg-1")
     assert result.get_text(strip=True) == "Noch nicht richtig"
     box = result.find_parent(class_="result")
+    assert box is not None, "the result has no enclosing .result box"
     assert box["role"] == "status"
     chosen = box.find("li", class_="is-chosen")
     assert chosen is not None and chosen.find(class_="feedback") is not None
@@ -121,9 +124,9 @@ async def test_knowledge_check_feedback_retries_and_storage(
     right = await answer(client, "eisberg-fragen", "eisberg-1", {"eisberg-1": "2"})
     assert right.status_code == 303
     page = soup(await client.get(f"/courses/{COURSE}/pages/eisberg-fragen"))
-    assert page.find(id="result-eisberg-1").get_text(strip=True) == "Richtig"
+    assert tag(page, id="result-eisberg-1").get_text(strip=True) == "Richtig"
     # The previous choice stays selected in the form for the next try.
-    assert page.find("input", attrs={"name": "eisberg-1", "value": "2"}).has_attr("checked")
+    assert tag(page, "input", attrs={"name": "eisberg-1", "value": "2"}).has_attr("checked")
     stored = await services.db.fetchall(
         "SELECT correct FROM answers WHERE user_id = ? AND question_id = 'eisberg-1' ORDER BY id",
         (user.id,),
@@ -136,7 +139,7 @@ async def test_form_contract_for_every_graded_type(
 ) -> None:
     user = await login_as("learner")
     await enrol(client)
-    cases = [
+    cases: list[tuple[str, str, dict[str, str | list[str]]]] = [
         ("eisberg-fragen", "eisberg-2", {"eisberg-2": ["1", "2"]}),
         ("zeit", "zwiebel-1", {"zwiebel-1": "1"}),
         ("zeit", "hall-1", {"hall-1": "  Polychrone   ZEIT "}),
@@ -179,7 +182,7 @@ async def test_reflection_is_private_editable_and_on_notes_page(
     await answer(client, "stufen", "eigene-praegung", {"eigene-praegung": "Erste Gedanken"})
     await answer(client, "stufen", "eigene-praegung", {"eigene-praegung": "Überarbeitet <b>"})
     page = soup(await client.get(f"/courses/{COURSE}/pages/stufen"))
-    assert page.find("textarea", attrs={"name": "eigene-praegung"}).get_text() == "Überarbeitet <b>"
+    assert tag(page, "textarea", attrs={"name": "eigene-praegung"}).get_text() == "Überarbeitet <b>"
     notes = soup(await client.get("/notizen"))
     texts = [q.get_text() for q in notes.find_all("blockquote", class_="note-text")]
     assert texts == ["Überarbeitet <b>"]
@@ -214,7 +217,7 @@ async def test_scenario_step_by_step_path_and_replay(
     await enrol(client)
     url = f"/courses/{COURSE}/pages/fall"
     page = soup(await client.get(url))
-    step_field = page.find("input", attrs={"name": "step"})
+    step_field = tag(page, "input", attrs={"name": "step"})
     assert step_field["value"] == "start"
     token = await csrf_for(client, url)
     first = await client.post(
@@ -242,7 +245,7 @@ async def test_scenario_step_by_step_path_and_replay(
     )
     assert restart.status_code == 303
     page = soup(await client.get(url))
-    assert page.find("input", attrs={"name": "step"})["value"] == "start"
+    assert tag(page, "input", attrs={"name": "step"})["value"] == "start"
     assert await services.db.scalar("SELECT count(*) FROM scenario_runs") == 2
 
 
@@ -255,12 +258,12 @@ async def test_final_test_fail_then_pass_completes_course_once(
     failed = await submit_test(client, first, WRONG_TEST_ANSWERS)
     assert failed.status_code == 303
     result = soup(await client.get(failed.headers["location"].split("#")[0]))
-    assert result.find("h1").get_text(strip=True).startswith("Nicht bestanden")
+    assert tag(result, "h1").get_text(strip=True).startswith("Nicht bestanden")
     second = await start_test(client)
     assert second != first
     passed = await submit_test(client, second, RIGHT_TEST_ANSWERS)
     result = soup(await client.get(passed.headers["location"].split("#")[0]))
-    assert result.find("h1").get_text(strip=True).startswith("Bestanden")
+    assert tag(result, "h1").get_text(strip=True).startswith("Bestanden")
     # Test passed, but pages are not all seen: not complete yet.
     assert await services.db.scalar("SELECT count(*) FROM completions") == 0
     await read_all_pages(client)
@@ -319,13 +322,15 @@ async def test_shuffle_is_stable_within_attempt(
     url = f"/courses/{COURSE}/test/{attempt}"
 
     def order(response: httpx.Response) -> list[str]:
-        return [i["value"] for i in soup(response).find_all("input", attrs={"name": "test-1"})]
+        return [
+            attr(i, "value") for i in soup(response).find_all("input", attrs={"name": "test-1"})
+        ]
 
     first = order(await client.get(url))
     assert sorted(first) == [str(n) for n in range(1, len(first) + 1)] and len(first) >= 2
     assert order(await client.get(url)) == first
     # Every field of the test posts in one form.
-    form = soup(await client.get(url)).find("form", class_="test-form")
+    form = tag(soup(await client.get(url)), "form", class_="test-form")
     names = {el["name"] for el in form.find_all(["input", "select"]) if el.get("name")}
     assert {"test-1", "test-2", "test-3", "csrf_token"} <= names
 
@@ -398,7 +403,7 @@ async def test_certificate_pdf_and_public_verification(
         base_url="http://testserver",
     ) as anonymous:
         page = soup(await anonymous.get(f"/verify/{code}"))
-        facts = [dd.get_text(strip=True) for dd in page.find("dl").find_all("dd")]
+        facts = [dd.get_text(strip=True) for dd in tag(page, "dl").find_all("dd")]
         assert facts[0] == "Jürgen Öztürk-Weiß" and facts[1] == "Fixture-Kurs"
         assert len(facts) == 3  # name, course, date: nothing else
         missing = await anonymous.get("/verify/AAAA-BBBB-CCCC")
@@ -425,7 +430,9 @@ async def test_changed_pages_shown_after_completion_without_revoking(
     page = soup(await client.get(f"/courses/{COURSE}"))
     heading = page.find("h3", string="Seit Ihrem Abschluss geändert")
     assert heading is not None
-    changed = [a.get_text() for a in heading.find_next("ul").find_all("a")]
+    changes = heading.find_next("ul")
+    assert changes is not None, "no list follows the heading"
+    changed = [a.get_text() for a in changes.find_all("a")]
     assert changed == ["Das Eisbergmodell"] or len(changed) == 1
     assert page.find("h2", string="Kurs abgeschlossen") is not None
     assert await services.db.scalar("SELECT count(*) FROM completions") == 1
@@ -437,7 +444,7 @@ async def test_my_progress_and_data_export(client: httpx.AsyncClient, login_as: 
     await client.get(f"/courses/{COURSE}/pages/was-ist-kultur")
     await answer(client, "stufen", "eigene-praegung", {"eigene-praegung": "Meine Notiz"})
     page = soup(await client.get("/lernstand"))
-    assert page.find("h2").get_text(strip=True) == "Fixture-Kurs"
+    assert tag(page, "h2").get_text(strip=True) == "Fixture-Kurs"
     export = await client.get("/lernstand/export.json")
     data = export.json()
     assert data["account"]["email"] == user.email

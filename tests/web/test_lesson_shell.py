@@ -5,9 +5,10 @@ from __future__ import annotations
 import httpx
 from starlette.applications import Starlette
 
+from learning.web.caches import build_caches
 from learning.web.lesson_shell import LessonShells
 from learning.web.services import Services
-from tests.conftest import LoginAs, csrf_from, log_in, new_client, soup
+from tests.conftest import LoginAs, csrf_from, log_in, new_client, select_tag, soup, tag
 from tests.web.learner_flow import CONTENT_PAGES, COURSE, answer, enrol
 
 HOSTILE_NAME = 'Ada <b>Ö</b> & "Lovelace" \x01'
@@ -16,16 +17,16 @@ HOSTILE_NAME = 'Ada <b>Ö</b> & "Lovelace" \x01'
 async def _shell_and_full(
     client: httpx.AsyncClient, services: Services, path: str
 ) -> tuple[str, str]:
-    shells = services.lesson_shells
-    assert isinstance(shells, LessonShells)
+    caches = services.caches
+    assert isinstance(caches.shells, LessonShells)
     # The first request records the view, so both renders below see the same state.
     await client.get(path)
     from_shell = await client.get(path)
-    services.lesson_shells = None
+    services.caches = build_caches(services.templates, services.db, ())
     try:
         full = await client.get(path)
     finally:
-        services.lesson_shells = shells
+        services.caches = caches
     assert from_shell.status_code == full.status_code == 200
     return from_shell.text, full.text
 
@@ -44,10 +45,10 @@ async def test_every_page_equals_full_render_as_learner_works_through(
     await answer(client, "zeit", "hall-1", {"hall-1": "<i>polychron</i>"})
     await answer(client, "stufen", "dmis-1", {"dmis-1.1": "3", "dmis-1.2": "1", "dmis-1.3": "2"})
     await answer(client, "stufen", "eigene-praegung", {"eigene-praegung": "Notiz <b>fett</b>"})
-    page = await client.get(f"/courses/{COURSE}/pages/fall")
+    scenario = await client.get(f"/courses/{COURSE}/pages/fall")
     await client.post(
         f"/courses/{COURSE}/pages/fall/scenario/fall-anerkennung",
-        data={"step": "start", "fall-anerkennung": "2", "csrf_token": csrf_from(page)},
+        data={"step": "start", "fall-anerkennung": "2", "csrf_token": csrf_from(scenario)},
     )
     for page_id in CONTENT_PAGES:
         shell, full = await _shell_and_full(client, services, f"/courses/{COURSE}/pages/{page_id}")
@@ -65,8 +66,8 @@ async def test_english_page_equals_full_render(
     assert soup_text(shell, "html", "lang") == "en"
 
 
-def soup_text(html: str, tag: str, attribute: str) -> str:
-    element = soup(httpx.Response(200, text=html)).find(tag)
+def soup_text(html: str, name: str, attribute: str) -> str:
+    element = soup(httpx.Response(200, text=html)).find(name)
     assert element is not None
     return str(element[attribute])
 
@@ -78,20 +79,20 @@ async def test_shared_shell_carries_each_learners_own_name_token_and_marks(
     await enrol(client)
     await client.get(f"/courses/{COURSE}/pages/was-ist-kultur")
     first = soup(await client.get(f"/courses/{COURSE}/pages/eisberg-fragen"))
-    assert first.find(class_="user-name").get_text() == HOSTILE_NAME
-    assert first.find(class_="site-header").find("b") is None
-    seen_by_first = [li.a.get_text() for li in first.select(".lesson-toc li.seen")]
+    assert tag(first, class_="user-name").get_text() == HOSTILE_NAME
+    assert tag(first, class_="site-header").find("b") is None
+    seen_by_first = [tag(li, "a").get_text() for li in first.select(".lesson-toc li.seen")]
 
     async with new_client(app) as other:
         await login_as_other(app, other)
         await enrol(other)
         second_response = await other.get(f"/courses/{COURSE}/pages/eisberg-fragen")
         second = soup(second_response)
-        assert second.find(class_="user-name").get_text() == "Bea"
+        assert tag(second, class_="user-name").get_text() == "Bea"
         assert HOSTILE_NAME not in second.get_text()
         # Only the page being read counts as seen for the second learner.
-        assert [li.a.get_text() for li in second.select(".lesson-toc li.seen")] == [
-            second.select_one(".lesson-toc li.current a").get_text()
+        assert [tag(li, "a").get_text() for li in second.select(".lesson-toc li.seen")] == [
+            select_tag(second, ".lesson-toc li.current a").get_text()
         ]
         assert len(seen_by_first) == 2
         token = csrf_from(second_response)
@@ -151,20 +152,20 @@ async def test_answered_checks_show_each_learners_own_answer_and_tries(
         second = soup(await other.get(url))
 
     first = soup(await client.get(url))
-    assert first.find(id="result-eisberg-1").get_text(strip=True) == "Noch nicht richtig"
-    assert first.find("input", attrs={"name": "eisberg-1", "value": "1"}).has_attr("checked")
-    assert second.find(id="result-eisberg-1").get_text(strip=True) == "Richtig"
-    assert second.find("input", attrs={"name": "eisberg-1", "value": "2"}).has_attr("checked")
-    assert not second.find("input", attrs={"name": "eisberg-1", "value": "1"}).has_attr("checked")
+    assert tag(first, id="result-eisberg-1").get_text(strip=True) == "Noch nicht richtig"
+    assert tag(first, "input", attrs={"name": "eisberg-1", "value": "1"}).has_attr("checked")
+    assert tag(second, id="result-eisberg-1").get_text(strip=True) == "Richtig"
+    assert tag(second, "input", attrs={"name": "eisberg-1", "value": "2"}).has_attr("checked")
+    assert not tag(second, "input", attrs={"name": "eisberg-1", "value": "1"}).has_attr("checked")
     # The same answer after a different number of tries is not the same markup.
     await answer(client, "eisberg-fragen", "eisberg-1", {"eisberg-1": "2"})
     again = await client.get(url)
-    assert soup(again).find(id="result-eisberg-1").get_text(strip=True) == "Richtig"
+    assert tag(soup(again), id="result-eisberg-1").get_text(strip=True) == "Richtig"
     services: Services = app.state.services
-    shells = services.lesson_shells
-    services.lesson_shells = None
+    caches = services.caches
+    services.caches = build_caches(services.templates, services.db, ())
     try:
         full = await client.get(url)
     finally:
-        services.lesson_shells = shells
+        services.caches = caches
     assert again.text == full.text

@@ -7,10 +7,10 @@ import asyncio
 import httpx
 from starlette.applications import Starlette
 
-from learning.account_links import issue_link
-from learning.app import setup_link
-from learning.signing import Purpose
+from learning.accounts.links import issue_link
+from learning.accounts.signing import Purpose
 from learning.store import audit, users
+from learning.web.app import setup_link
 from learning.web.services import Services
 from tests.conftest import PASSWORD, CreateUser, csrf_for, log_in, new_client, soup
 

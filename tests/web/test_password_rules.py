@@ -12,11 +12,11 @@ from argon2 import PasswordHasher as Argon2
 from argon2 import extract_parameters
 from starlette.applications import Starlette
 
-from learning.account_links import issue_link
-from learning.app import setup_link
-from learning.passwords import PasswordHasher
-from learning.signing import Purpose
+from learning.accounts.links import issue_link
+from learning.accounts.passwords import PasswordHasher
+from learning.accounts.signing import Purpose
 from learning.store import users
+from learning.web.app import setup_link
 from learning.web.services import Services
 from tests.conftest import PASSWORD, CreateUser, csrf_for, log_in, new_client, soup
 

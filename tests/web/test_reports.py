@@ -12,14 +12,14 @@ import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
-from learning.config import Settings
+from learning.core.config import Settings
 from learning.web.services import Services
 from tests.admin_support import add_user, enrol, install_catalog, seed_known, view
-from tests.conftest import LoginAs, soup
+from tests.conftest import LoginAs, attr, select_tag, soup
 
 
 def figures(page: BeautifulSoup) -> dict[str, str]:
-    return {dd["data-key"]: dd.get_text(strip=True) for dd in page.select("#overview dd")}
+    return {attr(dd, "data-key"): dd.get_text(strip=True) for dd in page.select("#overview dd")}
 
 
 def table(page: BeautifulSoup, table_id: str) -> list[list[str]]:
@@ -42,7 +42,7 @@ class TestAggregateMode:
         await seed_known(services.db)
         await login_as("admin", group="Amt Nord")
         page = soup(await client.get("/admin/reports/kurs-a"))
-        assert page.select_one("#report-mode")["data-mode"] == "aggregate"
+        assert select_tag(page, "#report-mode")["data-mode"] == "aggregate"
         # 9 of 10 enrolled, 8 started, 4 completed: each count or its complement is
         # below 5, so only the participants and the medians (5 and 8 values) show.
         assert figures(page) == {
@@ -76,7 +76,7 @@ class TestAggregateMode:
         assert page.select_one("#overview-hidden") is not None
         assert page.select_one("#group-table") is None
         index = soup(await client.get("/admin/reports"))
-        assert "Weniger als 5" in index.select_one("#course-overview tbody tr").get_text()
+        assert "Weniger als 5" in select_tag(index, "#course-overview tbody tr").get_text()
         export = await client.get("/admin/reports/kurs-a/export", params={"format": "json"})
         assert json.loads(export.content)["rows"] == []
 
@@ -140,7 +140,7 @@ class TestNamedMode:
         await seed_known(services.db)
         await login_as("admin")
         page = soup(await client.get("/admin/reports/kurs-a"))
-        assert page.select_one("#report-mode")["data-mode"] == "named"
+        assert select_tag(page, "#report-mode")["data-mode"] == "named"
         names = [row[0] for row in table(page, "learner-table")]
         assert len(names) == 10 and "Trainerin" not in names
         groups = [row[0] for row in table(page, "group-table")]
@@ -241,7 +241,7 @@ class TestNamedTable:
         link = next(
             a for a in page.select("#learner-table thead a") if a.get_text().startswith("Bestes")
         )
-        sorted_page = soup(await client.get("/admin/reports/kurs-a" + link["href"]))
+        sorted_page = soup(await client.get("/admin/reports/kurs-a" + attr(link, "href")))
         header = next(
             th
             for th in sorted_page.select("#learner-table thead th")
@@ -258,7 +258,7 @@ class TestNamedTable:
         monkeypatch.setattr(admin_reports, "TABLE_PAGE", 4)
         first = soup(await client.get("/admin/reports/kurs-a"))
         assert len(table(first, "learner-table")) == 4
-        assert first.select_one("#overview dd").get_text() == "10", "figures cover every page"
+        assert select_tag(first, "#overview dd").get_text() == "10", "figures cover every page"
         last = soup(await client.get("/admin/reports/kurs-a", params={"seite": "3"}))
         assert len(table(last, "learner-table")) == 2
         assert (

@@ -6,10 +6,10 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from learning.clock import FrozenClock
+from learning.core.clock import FrozenClock
 from learning.web.guards import ADMIN, STAFF, get, post
 from learning.web.services import Services
-from tests.conftest import CreateUser, LoginAs, csrf_for, log_in, new_client, soup
+from tests.conftest import CreateUser, LoginAs, csrf_for, log_in, new_client, soup, tag
 
 
 async def _ok(request: Request) -> Response:
@@ -56,7 +56,7 @@ async def test_post_without_csrf_token_is_refused_and_changes_nothing(
     user = await login_as("learner")
     response = await client.post("/sprache", data={"lang": "en"})
     assert response.status_code == 403
-    assert soup(response).find("h1").get_text() == "Kein Zugriff"
+    assert tag(soup(response), "h1").get_text() == "Kein Zugriff"
     row = await services.db.fetchone("SELECT locale FROM users WHERE id = ?", (user.id,))
     assert row is not None and row["locale"] is None
 
@@ -122,7 +122,7 @@ async def test_error_pages_are_german_without_trace(client: httpx.AsyncClient) -
     response = await client.get("/gibt-es-nicht")
     assert response.status_code == 404
     page = soup(response)
-    assert page.find("h1").get_text() == "Seite nicht gefunden"
+    assert tag(page, "h1").get_text() == "Seite nicht gefunden"
     assert "Traceback" not in response.text
 
 

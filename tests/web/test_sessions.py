@@ -8,7 +8,7 @@ from starlette.applications import Starlette
 from learning.store import users
 from learning.web.cookies import SESSION_COOKIE
 from learning.web.services import Services
-from tests.conftest import PASSWORD, CreateUser, csrf_for, log_in, new_client, soup
+from tests.conftest import PASSWORD, CreateUser, csrf_for, log_in, new_client, soup, tag
 
 NEW_PASSWORD = "ein ganz neues Passwort"
 
@@ -82,7 +82,7 @@ async def test_password_change_ends_other_sessions_and_renews_own(
         response = await change_password(client, PASSWORD, NEW_PASSWORD)
         assert response.status_code == 303
         page = soup(await client.get(response.headers["location"]))
-        assert "Ihr Passwort wurde geändert" in page.find(class_="flash").get_text()
+        assert "Ihr Passwort wurde geändert" in tag(page, class_="flash").get_text()
         assert client.cookies[SESSION_COOKIE] != own_before  # a new id for this browser
         assert (await client.get("/")).status_code == 200  # and still signed in
         assert (await other_device.get("/")).status_code == 303
@@ -116,11 +116,11 @@ async def test_password_change_applies_policy_and_confirmation(
     await log_in(client, user.email)
     short = await change_password(client, PASSWORD, "kurz")
     assert short.status_code == 400
-    assert "mindestens 12 Zeichen" in soup(short).find(id="f-password-error").get_text()
+    assert "mindestens 12 Zeichen" in tag(soup(short), id="f-password-error").get_text()
     common = await change_password(client, PASSWORD, "123456789012")
-    assert "Datenlecks" in soup(common).find(id="f-password-error").get_text()
+    assert "Datenlecks" in tag(soup(common), id="f-password-error").get_text()
     mismatch = await change_password(client, PASSWORD, NEW_PASSWORD, "ein anderes Passwort")
-    assert "stimmen nicht überein" in soup(mismatch).find(id="f-password_confirm-error").get_text()
+    assert "stimmen nicht überein" in tag(soup(mismatch), id="f-password_confirm-error").get_text()
     # Nothing changed: the old password still works.
     assert (await client.get("/")).status_code == 200
 
@@ -155,7 +155,7 @@ async def test_planted_cookie_is_replaced_at_login(
     async with replay(app, planted) as evil:
         assert (await evil.get("/")).status_code == 303
     home = soup(await client.get("/"))
-    assert home.find(class_="user-name").get_text() == victim.name
+    assert tag(home, class_="user-name").get_text() == victim.name
 
 
 async def test_forged_cookie_is_not_adopted(

@@ -3,12 +3,11 @@ from __future__ import annotations
 import time
 
 import httpx
-import itsdangerous.timed
 import pytest
 
-from learning.app import setup_link
+from learning.web.app import setup_link
 from learning.web.services import Services
-from tests.conftest import csrf_for, soup
+from tests.conftest import csrf_for, soup, tag
 
 
 def _path(services: Services) -> str:
@@ -46,20 +45,20 @@ async def test_setup_link_creates_first_admin_once(
 
 
 def csrf_from_page(response: httpx.Response) -> str:
-    return str(soup(response).find("input", attrs={"name": "csrf_token"})["value"])
+    return str(tag(soup(response), "input", attrs={"name": "csrf_token"})["value"])
 
 
 async def test_setup_link_expires_after_24_hours(
     client: httpx.AsyncClient, services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real_time = time.time
-    # Sign the link as the server would have 25 hours ago.
-    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real_time() - 25 * 3600)
+    # Sign the link as the server would have 25 hours ago (itsdangerous reads time.time()).
+    monkeypatch.setattr(time, "time", lambda: real_time() - 25 * 3600)
     path = _path(services)
-    monkeypatch.setattr(itsdangerous.timed.time, "time", real_time)
+    monkeypatch.setattr(time, "time", real_time)
     response = await client.get(path)
     assert response.status_code == 410
-    assert "abgelaufen" in soup(response).find("main").get_text()
+    assert "abgelaufen" in tag(soup(response), "main").get_text()
 
 
 async def test_forged_setup_link_is_not_found(client: httpx.AsyncClient) -> None:

@@ -6,7 +6,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from learning.config import Settings
+from learning.core.config import Settings
 from learning.web.services import Services
 from tests.admin_support import (
     FakeDiagnostic,
@@ -15,7 +15,7 @@ from tests.admin_support import (
     make_course,
     seed_known,
 )
-from tests.conftest import CreateUser, LoginAs, csrf_from, log_in, new_client, soup
+from tests.conftest import CreateUser, LoginAs, csrf_from, log_in, new_client, select_tag, soup, tag
 
 
 async def test_course_list_shows_errors_and_the_live_note(
@@ -36,16 +36,16 @@ async def test_course_list_shows_errors_and_the_live_note(
     await login_as("trainer")
     page = soup(await client.get("/trainer"))
     sections = page.select("section.course-status")
-    assert sections[0].find("h2").get_text(strip=True) == course.title
+    assert tag(sections[0], "h2").get_text(strip=True) == course.title
     errors = [li.get_text(" ", strip=True) for li in sections[0].select(".diagnostics-error li")]
     assert errors == ["kurs-a/01-start.md:12 E201 Frage ohne richtige Antwort"]
     assert (
         "letzte fehlerfreie Fassung bleibt online"
-        in sections[0].select_one(".live-note").get_text()
+        in select_tag(sections[0], ".live-note").get_text()
     )
     assert sections[0].select_one(".diagnostics-warning b") is None, "messages are escaped"
-    assert sections[1].find("h2").get_text(strip=True) == "neu"
-    assert "nicht online" in sections[1].select_one(".live-note").get_text()
+    assert tag(sections[1], "h2").get_text(strip=True) == "neu"
+    assert "nicht online" in select_tag(sections[1], ".live-note").get_text()
 
 
 async def test_preview_renders_the_page_and_records_nothing(
@@ -53,16 +53,18 @@ async def test_preview_renders_the_page_and_records_nothing(
 ) -> None:
     """With the real compiled fixture course and the learner's page template."""
     await login_as("trainer")
+    assert services.catalog is not None
     course = services.catalog.get("fixture-kurs")
-    assert course is not None
+    assert course is not None and course.test is not None
     for page in (course.content_pages[1], course.test.pages[0]):
         response = await client.get(f"/trainer/fixture-kurs/preview/{page.id}")
         assert response.status_code == 200, page.id
         html = soup(response)
-        assert html.find("h1").get_text() == page.title
-        assert "Vorschau" in html.select_one("p.notice").get_text()
+        assert tag(html, "h1").get_text() == page.title
+        assert "Vorschau" in select_tag(html, "p.notice").get_text()
     assert await services.db.scalar("SELECT count(*) FROM page_views") == 0
     session = await services.db.fetchone("SELECT last_page_id FROM sessions")
+    assert session is not None
     assert session["last_page_id"] is None
     assert (await client.get("/trainer/fixture-kurs/preview/nope")).status_code == 404
     assert (await client.get("/trainer/nope/preview/p1")).status_code == 404
@@ -103,7 +105,7 @@ async def test_item_analysis_shows_figures_and_flags(
     await seed_known(services.db)
     await login_as("admin")
     page = soup(await client.get("/trainer/kurs-a/items"))
-    items = {s.find("h2").get_text(strip=True): s for s in page.select("section.item")}
+    items = {tag(s, "h2").get_text(strip=True): s for s in page.select("section.item")}
     assert set(items) == {"t-q1", "t-q2", "t-q3"}, "5 learners reach the minimum of 5"
     q1 = {dd["data-key"]: dd.get_text(strip=True) for dd in items["t-q1"].select("dd")}
     assert q1 == {"n": "6", "facility": "50", "discrimination": "1"}
@@ -130,7 +132,7 @@ class TestSmallGroups:
         await login_as("trainer")
         page = soup(await client.get("/trainer/kurs-a/items"))
         assert page.select("section.item") == []
-        assert "3 Fragen" in page.select_one("#items-hidden").get_text()
+        assert "3 Fragen" in select_tag(page, "#items-hidden").get_text()
 
 
 async def test_an_admin_retires_a_course_at_once_and_can_offer_it_again(

@@ -1,0 +1,1 @@
+"""Who may sign in: passwords, signed values, throttling, links, user import, e-mail rules."""

@@ -1,0 +1,132 @@
+"""Signed, expiring links and cookie values (itsdangerous), one key per kind of value.
+
+Every kind of signed value has its own salt (itsdangerous derives a separate key from
+it), and the CSRF HMAC its own derived key: a value signed for one purpose never passes
+the check for another, e.g. a flash cookie pasted into the session cookie, or an
+invitation token opened as a reset link.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from learning.core.config import Secret
+
+Purpose = Literal["setup", "invite", "reset"]
+# Values the app hands out and reads back: the session cookie, the flash cookie and the
+# admin import's preview (the validated rows carried to the confirm step).
+Kind = Literal["session", "flash", "import"]
+
+KINDS: tuple[Kind, ...] = get_args(Kind)
+PURPOSES: tuple[Purpose, ...] = get_args(Purpose)
+
+MAX_AGE: dict[Purpose, int] = {
+    "setup": 24 * 3600,
+    "invite": 7 * 24 * 3600,
+    "reset": 24 * 3600,
+}
+
+# Links issued before each purpose had its own salt were all signed with this one; their
+# payload names the purpose, which is still checked. They expire within MAX_AGE (at most
+# 7 days), after which this fallback accepts nothing any more and can be removed.
+_LEGACY_LINK_SALT = "learning.link"
+
+
+class TokenInvalid(Exception):
+    """The link is forged, damaged or expired; `expired` tells which for the message."""
+
+    def __init__(self, *, expired: bool) -> None:
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+@dataclass(frozen=True, slots=True)
+class LinkToken:
+    purpose: Purpose
+    nonce: str
+    data: dict[str, Any]
+
+
+# Session cookies come back with every request; checking one costs a key derivation,
+# an HMAC and a JSON decode each time. A cookie whose signature was checked once is
+# remembered with its signing time, so later requests only check its age. Only short
+# values (session ids) are kept; a forged or altered cookie is never in the table.
+# Each kind has its own table, so a value remembered as one kind is not taken as another.
+_VERIFIED_MAX = 20_000
+_VERIFIED_LENGTH = 200
+
+
+class Signer:
+    def __init__(self, secret: Secret) -> None:
+        key = secret.reveal().encode()
+        self._links = {
+            purpose: URLSafeTimedSerializer(key, salt=f"learning.link.{purpose}")
+            for purpose in PURPOSES
+        }
+        self._legacy_links = URLSafeTimedSerializer(key, salt=_LEGACY_LINK_SALT)
+        self._values = {
+            kind: URLSafeTimedSerializer(key, salt=f"learning.{kind}") for kind in KINDS
+        }
+        self._verified: dict[Kind, dict[str, tuple[str, int]]] = {kind: {} for kind in KINDS}
+        self._csrf_key = hmac.new(key, b"learning.csrf", hashlib.sha256).digest()
+
+    def make_link_token(self, purpose: Purpose, **data: Any) -> str:
+        payload = {"p": purpose, "n": secrets.token_urlsafe(16), "d": data}
+        return self._links[purpose].dumps(payload)
+
+    def read_link_token(self, token: str, purpose: Purpose) -> LinkToken:
+        try:
+            payload = self._load_link(token, purpose)
+        except SignatureExpired:
+            raise TokenInvalid(expired=True) from None
+        except BadSignature:
+            raise TokenInvalid(expired=False) from None
+        if not isinstance(payload, dict) or payload.get("p") != purpose:
+            raise TokenInvalid(expired=False)
+        return LinkToken(purpose, str(payload["n"]), dict(payload.get("d") or {}))
+
+    def _load_link(self, token: str, purpose: Purpose) -> Any:
+        max_age = MAX_AGE[purpose]
+        try:
+            return self._links[purpose].loads(token, max_age=max_age)
+        except SignatureExpired:
+            raise
+        except BadSignature:
+            return self._legacy_links.loads(token, max_age=max_age)
+
+    def sign(self, kind: Kind, value: str) -> str:
+        return self._values[kind].dumps(value)
+
+    def unsign(self, kind: Kind, signed: str, *, max_age: int) -> str | None:
+        verified = self._verified[kind]
+        known = verified.get(signed)
+        if known is not None:
+            value, signed_at = known
+            # The same rule as itsdangerous: whole seconds, not older than max_age.
+            age = int(time.time()) - signed_at
+            return value if 0 <= age <= max_age else None
+        try:
+            loaded, stamp = self._values[kind].loads(signed, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return None
+        if not isinstance(loaded, str):
+            return None
+        if len(signed) <= _VERIFIED_LENGTH:
+            if len(verified) >= _VERIFIED_MAX:
+                verified.clear()
+            verified[signed] = (loaded, int(stamp.timestamp()))
+        return loaded
+
+    def csrf_token(self, browser_key: str, session_hash: str) -> str:
+        message = f"{browser_key}|{session_hash}".encode()
+        return hmac.new(self._csrf_key, message, hashlib.sha256).hexdigest()
+
+    def __repr__(self) -> str:
+        return "Signer(<secret>)"

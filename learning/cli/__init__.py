@@ -1,0 +1,1 @@
+"""The `learning` command line."""

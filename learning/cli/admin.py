@@ -1,0 +1,208 @@
+"""`learning users import`, `learning report` and `learning purge`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from learning.cli.common import fail, settings_for
+from learning.core.clock import utc_now
+from learning.reports.documents import FORMATS, Column, ExportInfo, Row, export_stream
+from learning.reports.export import GROUP_COLUMNS, export_parts, figures_dict, report_view
+
+
+def cmd_users_import(args: argparse.Namespace) -> int:
+    from learning.accounts.links import import_users
+    from learning.accounts.signing import Signer
+    from learning.accounts.user_import import existing_problems, parse_users_csv
+    from learning.store import user_admin, users
+    from learning.store.db import Database
+    from learning.store.migrate import migrate
+
+    settings = settings_for(args)
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        return fail(f"Datei nicht lesbar: {exc}")
+    parsed = parse_users_csv(data)
+
+    async def run() -> list[tuple[Any, str]] | None:
+        async with Database(settings.database, readers=1) as db:
+            await migrate(db)
+            existing = await user_admin.existing_emails(db, [r.email.lower() for r in parsed.rows])
+            errors = sorted(
+                (*parsed.errors, *existing_problems(parsed.rows, existing)), key=lambda e: e.line
+            )
+            if errors:
+                for error in errors:
+                    print(f"{args.file}:{error.line}: {error.message}", file=sys.stderr)
+                return None
+            async with db.transaction() as tx:
+                return await import_users(
+                    tx,
+                    Signer(settings.secret_key),
+                    parsed.rows,
+                    base_url=settings.public_url,
+                    now=utc_now(),
+                    actor_id=None,
+                    actor_email="cli",
+                )
+
+    try:
+        created = asyncio.run(run())
+    except users.DuplicateEmail as exc:
+        return fail(f"E-Mail-Adresse inzwischen vergeben: {exc}. Es wurde nichts importiert.")
+    if created is None:
+        print("Es wurde nichts importiert.", file=sys.stderr)
+        return 1
+    for row, link in created:
+        print(f"{row.email}\t{link}")
+    print(f"{len(created)} Konten angelegt.", file=sys.stderr)
+    return 0
+
+
+_OVERVIEW_COLUMNS = (Column("course", "Kurs"), *GROUP_COLUMNS[1:])
+
+
+async def _write(stream: AsyncIterator[bytes], out: BinaryIO) -> None:
+    async for chunk in stream:
+        out.write(chunk)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from learning.content.catalog import Catalog
+    from learning.publishing import archive as course_archive
+    from learning.store import reports
+    from learning.store.db import Database
+    from learning.store.migrate import migrate
+
+    settings = settings_for(args)
+    catalog = Catalog(settings.courses)
+    catalog.load()
+    delimiter = "," if args.delimiter == "comma" else ";"
+
+    async def run(out: BinaryIO) -> int:
+        async with Database(settings.database, readers=1) as db:
+            await migrate(db)
+            # As the server does: a broken or missing folder reports its stored version.
+            await course_archive.load(db, catalog, utc_now())
+            if args.course_id and catalog.get(args.course_id) is None:
+                return fail(f"Kurs {args.course_id!r} gibt es nicht.")
+            group_id = None
+            if args.group:
+                group_id = await reports.group_id_by_name(db, args.group)
+                if group_id is None:
+                    return fail(f"Gruppe {args.group!r} gibt es nicht.")
+            flt = reports.LearnerFilter(group_id=group_id)
+            filters = {"group": args.group or ""}
+            now = utc_now()
+            course = catalog.get(args.course_id) if args.course_id else None
+            if course is not None:
+                info, columns, rows = await export_parts(
+                    db,
+                    settings,
+                    course_id=course.id,
+                    course_title=course.title,
+                    page_ids=[p.id for p in course.content_pages],
+                    flt=flt,
+                    filters=filters,
+                    now=now,
+                )
+            else:
+                overview: list[Row] = []
+                for item in catalog.courses:
+                    view = await report_view(
+                        db, settings, item.id, [p.id for p in item.content_pages], flt
+                    )
+                    total = view.total
+                    if total is not None:
+                        overview.append({**figures_dict(total), "course": item.id})
+                info = ExportInfo(
+                    "Kursübersicht", settings.reports, settings.min_group, filters, now
+                )
+                columns, rows = _OVERVIEW_COLUMNS, _iterate(overview)
+            await _write(export_stream(args.format, info, columns, rows, delimiter=delimiter), out)
+            return 0
+
+    if args.output:
+        with open(args.output, "wb") as fh:
+            return asyncio.run(run(fh))
+    return asyncio.run(run(sys.stdout.buffer))
+
+
+async def _iterate(rows: list[Row]) -> AsyncIterator[Row]:
+    for row in rows:
+        yield row
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from learning.store import audit, privacy
+    from learning.store.db import Database
+    from learning.store.housekeeping import remove_stale
+    from learning.store.migrate import migrate
+
+    settings = settings_for(args)
+    now = utc_now()
+    cutoff = now - timedelta(days=args.older_than)
+
+    async def run() -> dict[str, int]:
+        async with Database(settings.database, readers=1) as db:
+            await migrate(db)
+            async with db.transaction() as tx:
+                removed = await privacy.purge(tx, cutoff)
+                removed |= await remove_stale(
+                    tx, now, idle=settings.idle_timeout, absolute=settings.absolute_timeout
+                )
+                await audit.record(
+                    tx,
+                    now=now,
+                    actor_id=None,
+                    actor_email="cli",
+                    action="data.purge",
+                    details={"older_than_days": args.older_than, "removed": removed},
+                )
+            return removed
+
+    removed = asyncio.run(run())
+    print(", ".join(f"{table}: {count}" for table, count in removed.items()))
+    return 0
+
+
+def _days(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError("ganze Zahl von Tagen erwartet") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("mindestens 1 Tag")
+    return value
+
+
+def add_admin_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    users_sub: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    imp = users_sub.add_parser(
+        "import", help="Konten aus einer CSV-Datei anlegen (alle oder keine)"
+    )
+    imp.add_argument("file", help="CSV mit den Spalten email, name, role, group")
+    imp.set_defaults(func=cmd_users_import)
+
+    report = sub.add_parser("report", help="Abschlussbericht exportieren")
+    report.add_argument("course_id", nargs="?", help="ohne Angabe: Übersicht aller Kurse")
+    report.add_argument("--format", choices=FORMATS, default="csv")
+    report.add_argument("--group", help="nur diese Gruppe (Name)")
+    report.add_argument("--delimiter", choices=["semicolon", "comma"], default="semicolon")
+    report.add_argument("-o", "--output", help="Zieldatei (Standard: Standardausgabe)")
+    report.set_defaults(func=cmd_report)
+
+    purge = sub.add_parser(
+        "purge", help="Seitenaufrufe und Versuche nach Ablauf der Aufbewahrungsfrist löschen"
+    )
+    purge.add_argument("--older-than", type=_days, required=True, metavar="TAGE")
+    purge.set_defaults(func=cmd_purge)

@@ -1,0 +1,1 @@
+"""Settings, time and translations: the base every layer may import."""

@@ -1,0 +1,210 @@
+"""Settings: read once from LEARNING_* environment variables and CLI flags."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+CACHES = frozenset({"questions", "shells", "figures"})
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+class Secret:
+    """A string that never shows itself in a repr, a log line or a traceback."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and secrets.compare_digest(self._value, other._value)
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+class ConfigError(Exception):
+    """A setting has a value that cannot be used; the message says which and why."""
+
+
+ReportMode = Literal["aggregate", "named"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database: Path = Path("var/learning.sqlite3")
+    courses: Path = Path("courses")
+    secret_key: Secret = field(default_factory=lambda: Secret(""))
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_url: str = ""
+    https: bool = False
+    idle_timeout: int = 30 * 60
+    absolute_timeout: int = 12 * 60 * 60
+    readers: int = 3
+    hash_concurrency: int = 2
+    # A login beyond these waits for a free argon2 slot is answered with a "busy" page.
+    hash_queue: int = 256
+    hash_wait: float = 10.0
+    # HSTS with includeSubDomains unless a subdomain of this host must stay on http.
+    hsts_subdomains: bool = True
+    reports: ReportMode = "aggregate"
+    min_group: int = 5
+    templates: Path = PROJECT_ROOT / "templates"
+    static: Path = PROJECT_ROOT / "static"
+    reload: bool = False
+    log_level: str = "info"
+    accessibility_contact: str = "barrierefreiheit@example.org"
+    # Only the load harness sets this: it adds the /_bench/static ceiling route.
+    bench_ceiling: bool = False
+    # Request bodies above these are refused (413) before they are read; the CSV
+    # import, the only upload, has its own larger limit.
+    max_body: int = 2 * 1024 * 1024
+    max_import_body: int = 10 * 1024 * 1024
+    # Which render and report caches are on (web/caches.py); --reload turns all off.
+    caches: frozenset[str] = CACHES
+
+    @property
+    def public_url(self) -> str:
+        if self.base_url:
+            return self.base_url.rstrip("/")
+        scheme = "https" if self.https else "http"
+        return f"{scheme}://{self.host}:{self.port}"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _as_int(name: str, raw: str, minimum: int = 0) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: ganze Zahl erwartet, nicht {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name}: muss mindestens {minimum} sein, nicht {value}")
+    return value
+
+
+def _as_seconds(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: Sekunden als Zahl erwartet, nicht {raw!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise ConfigError(f"{name}: muss eine Zahl ab 0 sein, nicht {raw!r}")
+    return value
+
+
+def _as_bool(name: str, raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "ja", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "nein", "off", ""}:
+        return False
+    raise ConfigError(f"{name}: true oder false erwartet, nicht {raw!r}")
+
+
+def _as_caches(raw: str) -> frozenset[str]:
+    names = frozenset(n.strip().lower() for n in raw.split(",") if n.strip())
+    if names == {"none"}:
+        return frozenset()
+    unknown = names - CACHES
+    if unknown:
+        raise ConfigError(
+            f"LEARNING_CACHES: unbekannt {', '.join(sorted(unknown))}; erlaubt sind"
+            f" {', '.join(sorted(CACHES))} oder none"
+        )
+    return names
+
+
+def load_secret_key(path: Path) -> Secret:
+    """Read the key file, creating it with mode 0600 on first start."""
+    if path.exists():
+        return Secret(path.read_text(encoding="utf-8").strip())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key + "\n")
+    return Secret(key)
+
+
+def courses_from_env(env: Mapping[str, str] | None = None) -> Path:
+    """The courses folder the server reads, without loading (or creating) the secret key."""
+    env = os.environ if env is None else env
+    return Path(env.get("LEARNING_COURSES", "courses"))
+
+
+def settings_from_env(env: Mapping[str, str] | None = None, **flags: object) -> Settings:
+    """Build the settings once: flags beat environment variables beat defaults."""
+    env = os.environ if env is None else env
+    values: dict[str, object] = {}
+    if "LEARNING_DATABASE" in env:
+        values["database"] = Path(env["LEARNING_DATABASE"])
+    if "LEARNING_COURSES" in env:
+        values["courses"] = Path(env["LEARNING_COURSES"])
+    if "LEARNING_HOST" in env:
+        values["host"] = env["LEARNING_HOST"]
+    if "LEARNING_PORT" in env:
+        values["port"] = _as_int("LEARNING_PORT", env["LEARNING_PORT"], 1)
+    if "LEARNING_BASE_URL" in env:
+        values["base_url"] = env["LEARNING_BASE_URL"]
+    if "LEARNING_HTTPS" in env:
+        values["https"] = _as_bool("LEARNING_HTTPS", env["LEARNING_HTTPS"])
+    if "LEARNING_HSTS_SUBDOMAINS" in env:
+        values["hsts_subdomains"] = _as_bool(
+            "LEARNING_HSTS_SUBDOMAINS", env["LEARNING_HSTS_SUBDOMAINS"]
+        )
+    if "LEARNING_HASH_QUEUE" in env:
+        values["hash_queue"] = _as_int("LEARNING_HASH_QUEUE", env["LEARNING_HASH_QUEUE"], 0)
+    if "LEARNING_HASH_WAIT" in env:
+        values["hash_wait"] = _as_seconds("LEARNING_HASH_WAIT", env["LEARNING_HASH_WAIT"])
+    if "LEARNING_IDLE_TIMEOUT" in env:
+        values["idle_timeout"] = _as_int("LEARNING_IDLE_TIMEOUT", env["LEARNING_IDLE_TIMEOUT"], 60)
+    if "LEARNING_ABSOLUTE_TIMEOUT" in env:
+        values["absolute_timeout"] = _as_int(
+            "LEARNING_ABSOLUTE_TIMEOUT", env["LEARNING_ABSOLUTE_TIMEOUT"], 60
+        )
+    if "LEARNING_READERS" in env:
+        values["readers"] = _as_int("LEARNING_READERS", env["LEARNING_READERS"], 1)
+    if "LEARNING_REPORTS" in env:
+        mode = env["LEARNING_REPORTS"].strip().lower()
+        if mode not in ("aggregate", "named"):
+            raise ConfigError(f"LEARNING_REPORTS: aggregate oder named erwartet, nicht {mode!r}")
+        values["reports"] = mode
+    if "LEARNING_MIN_GROUP" in env:
+        values["min_group"] = _as_int("LEARNING_MIN_GROUP", env["LEARNING_MIN_GROUP"], 1)
+    if "LEARNING_LOG_LEVEL" in env:
+        values["log_level"] = env["LEARNING_LOG_LEVEL"].lower()
+    if "LEARNING_ACCESSIBILITY_CONTACT" in env:
+        values["accessibility_contact"] = env["LEARNING_ACCESSIBILITY_CONTACT"]
+    if "LEARNING_BENCH_CEILING" in env:
+        values["bench_ceiling"] = _as_bool("LEARNING_BENCH_CEILING", env["LEARNING_BENCH_CEILING"])
+    if "LEARNING_MAX_IMPORT_BYTES" in env:
+        values["max_import_body"] = _as_int(
+            "LEARNING_MAX_IMPORT_BYTES", env["LEARNING_MAX_IMPORT_BYTES"], 1024
+        )
+    if "LEARNING_CACHES" in env:
+        values["caches"] = _as_caches(env["LEARNING_CACHES"])
+    values.update({k: v for k, v in flags.items() if v is not None})
+    settings = Settings(**values)  # type: ignore[arg-type]
+    if "LEARNING_SECRET_KEY" in env:
+        key = Secret(env["LEARNING_SECRET_KEY"])
+    else:
+        key = load_secret_key(settings.database.parent / "secret_key")
+    if len(key.reveal()) < 16:
+        raise ConfigError("LEARNING_SECRET_KEY: mindestens 16 Zeichen erforderlich")
+    return replace(settings, secret_key=key)

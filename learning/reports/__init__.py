@@ -1,0 +1,1 @@
+"""What the service hands out as documents: report figures, export files, certificates."""

@@ -1,0 +1,1 @@
+"""The learning rules: grading answers, progress through a course, completion."""

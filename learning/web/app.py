@@ -1,0 +1,220 @@
+"""create_app(settings): routes, middleware, lifespan. Nothing is built at import time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+
+from learning.accounts.passwords import PasswordHasher
+from learning.accounts.signing import Signer
+from learning.content.catalog import Catalog
+from learning.content.model import CompileResult
+from learning.content.orphans import find_orphans
+from learning.content.watch import watch_courses
+from learning.core.clock import Clock, utc_now
+from learning.core.config import Settings
+from learning.core.i18n import Translator
+from learning.publishing import archive as course_archive
+from learning.store import answers, sessions, users
+from learning.store import page_views as progress
+from learning.store.checkpoints import BackgroundCheckpoints
+from learning.store.content_ids import stored_ids
+from learning.store.db import Database
+from learning.store.group_commit import GroupCommit
+from learning.store.housekeeping import remove_stale
+from learning.store.lockfile import ServerLock
+from learning.store.migrate import migrate
+from learning.web.body_limit import BodyLimitMiddleware
+from learning.web.caches import build_caches
+from learning.web.errors import http_error, server_error
+from learning.web.routes import routes
+from learning.web.security_headers import SecurityHeadersMiddleware
+from learning.web.services import Services
+from learning.web.session_middleware import SessionMiddleware
+from learning.web.templating import build_environment
+
+log = logging.getLogger("learning")
+
+
+async def load_courses(services: Services) -> None:
+    """Compile every course once; a broken course is logged, the others still serve.
+
+    Ids that have stored progress but no longer exist in the content are logged too,
+    so that a trainer's rename does not silently strand learners' answers.
+    """
+    catalog = services.catalog
+    if catalog is None:
+        return
+    # The stored last good version stands in for a folder that is broken or missing.
+    await course_archive.load(services.db, catalog, services.clock())
+    for folder, result in catalog.results.items():
+        for diagnostic in result.errors:
+            log.error("%s", diagnostic)
+        if result.errors and not catalog.serves(folder):
+            log.error("Kurs %s hat Fehler und wird nicht angeboten.", folder)
+    stored = await stored_ids(services.db)
+    for course in catalog.courses:
+        orphans = find_orphans(course, stored.get(course.id, {}))
+        if orphans:
+            log.warning(
+                "Kurs %s: gespeicherte Daten zu entfernten IDs: %s", course.id, ", ".join(orphans)
+            )
+
+
+async def housekeeping(services: Services, stop: asyncio.Event, *, every: float = 3600.0) -> None:
+    """Remove ended sessions and old login attempts now and then every hour, until `stop`.
+
+    Stopped by the event, not by cancelling: a cancelled task could be in the middle of
+    its transaction.
+    """
+    settings = services.settings
+    while not stop.is_set():
+        try:
+            async with services.db.transaction() as tx:
+                await remove_stale(
+                    tx,
+                    services.clock(),
+                    idle=settings.idle_timeout,
+                    absolute=settings.absolute_timeout,
+                )
+        except Exception:
+            log.exception("Aufräumen abgelaufener Sitzungen fehlgeschlagen")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)
+
+
+def on_reload(services: Services) -> Callable[[str, CompileResult], Awaitable[None]]:
+    """After a recompile: keep a good version in the database, as start-up does."""
+
+    async def changed(folder: str, result: CompileResult) -> None:
+        if services.catalog is not None:
+            await course_archive.keep(
+                services.db, services.catalog, folder, result, services.clock()
+            )
+        report_reload(folder, result)
+
+    return changed
+
+
+def report_reload(folder: str, result: CompileResult) -> None:
+    if result.ok:
+        log.info("Kurs %s neu übersetzt.", folder)
+        return
+    for diagnostic in result.errors:
+        log.error("%s", diagnostic)
+    log.error("Kurs %s: Änderung fehlerhaft, die letzte gute Fassung bleibt online.", folder)
+
+
+def setup_link(services: Services) -> str:
+    token = services.signer.make_link_token("setup")
+    return f"{services.settings.public_url}/setup/{token}"
+
+
+def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = True) -> Starlette:
+    translator = Translator()
+    db = Database(settings.database, readers=settings.readers)
+    templates = build_environment(settings, translator)
+    services = Services(
+        settings=settings,
+        db=db,
+        hasher=PasswordHasher(
+            settings.hash_concurrency, max_waiting=settings.hash_queue, max_wait=settings.hash_wait
+        ),
+        signer=Signer(settings.secret_key),
+        translator=translator,
+        templates=templates,
+        page_views=GroupCommit(db, progress.record_page_views),
+        answers=GroupCommit(db, answers.add_answers),
+        session_touches=GroupCommit(db, sessions.touch_sessions),
+        # --reload is for editing, templates included: every page is rendered afresh.
+        caches=build_caches(templates, db, () if settings.reload else settings.caches),
+        catalog=Catalog(settings.courses),
+        clock=clock,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Held while serving, so `learning restore` can tell the database is live.
+        lock = ServerLock(settings.database)
+        lock.acquire()
+        checkpoints = BackgroundCheckpoints(services.db)
+        try:
+            await services.db.open()
+            await migrate(services.db)
+            await checkpoints.start()
+            await load_courses(services)
+            # What start-up built (compiled courses, templates, modules) lives as long
+            # as the process. Frozen, the collector's full passes no longer walk it: one
+            # such pass stalled every request in flight for about 40 ms.
+            gc.collect()
+            gc.freeze()
+            stop_watching = asyncio.Event()
+            watcher = (
+                asyncio.create_task(
+                    watch_courses(services.catalog, on_reload(services), stop_event=stop_watching)
+                )
+                if settings.reload and services.catalog is not None
+                else None
+            )
+            if announce and not await users.admin_exists(services.db):
+                print(
+                    "\nNoch kein Admin-Konto. Einrichtungslink (einmalig, 24 Stunden gültig):\n"
+                    f"  {setup_link(services)}\n",
+                    flush=True,
+                )
+            stop_cleaning = asyncio.Event()
+            cleaner = asyncio.create_task(housekeeping(services, stop_cleaning))
+            try:
+                yield
+            finally:
+                stop_cleaning.set()
+                await cleaner
+                if watcher is not None:
+                    stop_watching.set()
+                    watcher.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await watcher
+        finally:
+            # Callers wait for their group commit, so this only drains what is queued.
+            await services.page_views.close()
+            await services.answers.close()
+            await services.session_touches.close()
+            await checkpoints.stop()
+            await services.db.close()
+            services.hasher.close()
+            lock.release()
+
+    app = Starlette(
+        routes=routes(settings),
+        middleware=[
+            Middleware(
+                SecurityHeadersMiddleware,
+                https=settings.https,
+                hsts_subdomains=settings.hsts_subdomains,
+            ),
+            Middleware(SessionMiddleware, services=services),
+            Middleware(
+                BodyLimitMiddleware,
+                default=settings.max_body,
+                # The upload, and its signed preview sent back on confirmation.
+                per_path={
+                    "/admin/import": settings.max_import_body,
+                    "/admin/import/confirm": settings.max_import_body,
+                },
+            ),
+        ],
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+        lifespan=lifespan,
+    )
+    # Starlette's slash redirect trusts the Host header; errors.py redirects instead.
+    app.router.redirect_slashes = False
+    app.state.services = services
+    return app
