@@ -14,6 +14,7 @@ from markdown_it.token import Token
 from learning.content import frontmatter
 from learning.content.context import FileContext
 from learning.content.diagnostics import Diagnostics
+from learning.content.files import read_text, relative_path
 from learning.content.lesson import (
     IdRegistry,
     body_tokens,
@@ -23,7 +24,8 @@ from learning.content.lesson import (
     prose,
 )
 from learning.content.lesson import sections as split_sections
-from learning.content.markdown import LinkChecker, Renderer, parse
+from learning.content.links import LinkChecker
+from learning.content.markdown import Renderer, parse
 from learning.content.model import (
     GRADED_TYPES,
     CompileResult,
@@ -64,7 +66,7 @@ def compile_all(courses_dir: Path) -> dict[str, CompileResult]:
             if other is not None:
                 diags = Diagnostics()
                 diags.error(
-                    _relative(folder / COURSE_FILE, courses_dir.parent),
+                    relative_path(folder / COURSE_FILE, courses_dir.parent),
                     1,
                     "E108",
                     f"Kurs-ID '{course.id}' wird schon vom Ordner '{other}' verwendet.",
@@ -81,45 +83,6 @@ def compile_course(course_dir: Path, *, root: Path | None = None) -> CompileResu
     return _CourseCompiler(course_dir, root if root is not None else course_dir.parent.parent).run()
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-# Control characters other than tab and line end: invisible in an editor, invalid in HTML.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def read_text(path: Path, rel: str, diags: Diagnostics) -> str | None:
-    """The file as text with `\\n` line ends, or None (reported as E101)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        diags.error(rel, 1, "E101", f"Datei nicht lesbar: {exc.strerror or exc}.")
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        diags.error(rel, line, "E101", "Datei ist nicht UTF-8-kodiert (als UTF-8 speichern).")
-        return None
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    control = _CONTROL_RE.search(text)
-    if control is not None:
-        line = text.count("\n", 0, control.start()) + 1
-        diags.error(
-            rel,
-            line,
-            "E115",
-            f"Steuerzeichen U+{ord(control.group()):04X} in der Datei: bitte entfernen"
-            " (oft beim Kopieren aus einem anderen Programm mitgekommen).",
-        )
-        return None
-    return text
-
-
 class _CourseCompiler:
     def __init__(self, course_dir: Path, root: Path) -> None:
         self.dir = course_dir
@@ -131,7 +94,7 @@ class _CourseCompiler:
         self.glossary_ids: frozenset[str] = frozenset()
 
     def rel(self, path: Path) -> str:
-        return _relative(path, self.root)
+        return relative_path(path, self.root)
 
     def load(
         self, path: Path, schema: Mapping[str, frontmatter.Field], *, front_required: bool = True
@@ -324,7 +287,7 @@ class _CourseCompiler:
                 kind=kind,
                 pages=tuple(pages),
                 sources_html=sources_html,
-                path=_relative(path, self.dir.parent),
+                path=relative_path(path, self.dir.parent),
             )
             if kind == "test":
                 self.check_test(lesson, source)

@@ -1,15 +1,18 @@
-"""What the admin and trainer endpoints share: the catalog and the audit record."""
+"""What the admin and trainer endpoints share: the catalog, the chosen course, audit."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from learning.core.i18n import N_
 from learning.store.audit import record
 from learning.store.db import Transaction
-from learning.web.resolve import services_of
+from learning.web.forms import field
+from learning.web.resolve import course_or_404, services_of
 
 if TYPE_CHECKING:
     from learning.content.model import Course
@@ -40,3 +43,12 @@ async def audit(
         target_id=target_id,
         details=details,
     )
+
+
+async def course_from_form(request: Request) -> str:
+    """The course chosen in an enrolment form: 400 without one, 404 for an unknown id."""
+    form = await request.form()
+    course_id = field(form, "course", max_length=200)
+    if not course_id:
+        raise HTTPException(400, N_("Bitte wählen Sie einen Kurs."))
+    return course_or_404(request, course_id).id

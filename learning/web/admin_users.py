@@ -15,12 +15,12 @@ from learning.accounts.signing import Purpose
 from learning.core.i18n import N_
 from learning.core.text import clean_text
 from learning.store import privacy, user_admin, users
-from learning.store.db import NotFound, Transaction
+from learning.store.db import Transaction
 from learning.store.users import ROLES, Role, User
-from learning.web.admin_common import audit, courses
+from learning.web.admin_common import audit, course_from_form, courses
 from learning.web.flash import redirect
 from learning.web.forms import field
-from learning.web.resolve import course_or_404, int_param, services_of, user_or_404
+from learning.web.resolve import services_of, user_or_404
 from learning.web.templating import render
 
 ROLE_LABELS = {"learner": "Lernende", "trainer": "Trainer/in", "admin": "Admin"}
@@ -252,18 +252,10 @@ async def user_reset_link(request: Request) -> Response:
     return await _user_link(request, "reset")
 
 
-async def _course_from_form(request: Request) -> str:
-    form = await request.form()
-    course_id = field(form, "course", max_length=200)
-    if not course_id:
-        raise HTTPException(400, N_("Bitte wählen Sie einen Kurs."))
-    return course_or_404(request, course_id).id
-
-
 async def user_enrol(request: Request) -> Response:
     services = services_of(request)
     user = await user_or_404(request)
-    course_id = await _course_from_form(request)
+    course_id = await course_from_form(request)
     async with services.db.transaction() as tx:
         added = await user_admin.enrol(
             tx, [user.id], course_id, by=request.state.user.id, now=services.clock()
@@ -360,62 +352,3 @@ async def user_anonymise(request: Request) -> Response:
 
 async def user_delete(request: Request) -> Response:
     return await _erase(request, delete=True)
-
-
-async def group_list(request: Request) -> Response:
-    services = services_of(request)
-    return render(
-        request,
-        "admin/groups.html",
-        {
-            "groups": await user_admin.groups_with_counts(services.db),
-            "courses": courses(request),
-            "errors": {},
-        },
-    )
-
-
-async def group_create(request: Request) -> Response:
-    services = services_of(request)
-    form = await request.form()
-    name = field(form, "name", max_length=200)
-    if not name:
-        context = {
-            "groups": await user_admin.groups_with_counts(services.db),
-            "courses": courses(request),
-            "errors": {"name": "Bitte geben Sie einen Gruppennamen ein."},
-        }
-        return render(request, "admin/groups.html", context, status=400)
-    async with services.db.transaction() as tx:
-        group_id = await users.get_or_create_group(tx, name, services.clock())
-        await audit(request, tx, "group.create", "group", group_id, {"name": name})
-    return redirect(request, "/admin/groups", N_("Die Gruppe ist angelegt."), "success")
-
-
-async def group_enrol(request: Request) -> Response:
-    services = services_of(request)
-    group_id = int_param(request, "group_id")
-    try:
-        name = await user_admin.group_name(services.db, group_id)
-    except NotFound:
-        raise HTTPException(404, N_("Diese Gruppe gibt es nicht.")) from None
-    course_id = await _course_from_form(request)
-    async with services.db.transaction() as tx:
-        members = await user_admin.group_member_ids(tx, group_id)
-        added = await user_admin.enrol(
-            tx, members, course_id, by=request.state.user.id, now=services.clock()
-        )
-        await audit(
-            request,
-            tx,
-            "enrolment.group",
-            "group",
-            group_id,
-            {"course": course_id, "group": name, "added": added},
-        )
-    return redirect(
-        request,
-        "/admin/groups",
-        N_("Die aktiven Konten der Gruppe sind eingeschrieben."),
-        "success",
-    )

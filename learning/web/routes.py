@@ -13,6 +13,7 @@ from starlette.staticfiles import StaticFiles
 from learning.core.config import Settings
 from learning.web import (
     account,
+    admin_groups,
     admin_import,
     admin_reports,
     admin_users,
@@ -99,9 +100,9 @@ def routes(settings: Settings) -> list[BaseRoute]:
         get("/admin/users/{user_id:id}/export", admin_users.user_export, ADMIN),
         post("/admin/users/{user_id:id}/anonymise", admin_users.user_anonymise, ADMIN),
         post("/admin/users/{user_id:id}/delete", admin_users.user_delete, ADMIN),
-        get("/admin/groups", admin_users.group_list, ADMIN),
-        post("/admin/groups", admin_users.group_create, ADMIN),
-        post("/admin/groups/{group_id:id}/enrol", admin_users.group_enrol, ADMIN),
+        get("/admin/groups", admin_groups.group_list, ADMIN),
+        post("/admin/groups", admin_groups.group_create, ADMIN),
+        post("/admin/groups/{group_id:id}/enrol", admin_groups.group_enrol, ADMIN),
         get("/admin/import", admin_import.import_form, ADMIN),
         post("/admin/import", admin_import.import_preview, ADMIN),
         post("/admin/import/confirm", admin_import.import_confirm, ADMIN),

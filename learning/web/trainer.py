@@ -12,7 +12,7 @@ from learning.content.catalog import MISSING_CODE, Catalog
 from learning.content.model import CompileResult, Course, Page
 from learning.content.orphans import find_orphans
 from learning.core.i18n import N_
-from learning.reports.figures import item_analysis
+from learning.reports.items import item_analysis
 from learning.store import course_sources, reports
 from learning.web.admin_common import audit
 from learning.web.csrf import csrf_token

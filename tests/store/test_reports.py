@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from learning.reports import figures as reporting
+from learning.reports import items as item_stats
 from learning.store import privacy, reports
 from learning.store.db import Database
 from tests.admin_support import attempt, make_course, seed_known
@@ -118,7 +119,7 @@ async def test_item_analysis(db: Database) -> None:
     assert {r.user_id for r in responses}.isdisjoint({0}), "only learners"
     items = {
         i.question_id: i
-        for i in reporting.item_analysis(
+        for i in item_stats.item_analysis(
             responses, {"t-q1": {1: "Werte", 2: "Kleidung", 3: "Essen"}}
         )
     }
