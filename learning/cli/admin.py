@@ -8,12 +8,18 @@ import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from learning.cli.common import fail, settings_for
 from learning.core.clock import utc_now
 from learning.reports.documents import FORMATS, Column, ExportInfo, Row, export_stream
 from learning.reports.export import GROUP_COLUMNS, export_parts, figures_dict, report_view
+
+if TYPE_CHECKING:
+    from learning.content.catalog import Catalog
+    from learning.core.config import Settings
+    from learning.store.db import Database
+    from learning.store.reports import LearnerFilter
 
 
 def cmd_users_import(args: argparse.Namespace) -> int:
@@ -114,14 +120,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                     now=now,
                 )
             else:
-                overview: list[Row] = []
-                for item in catalog.courses:
-                    view = await report_view(
-                        db, settings, item.id, [p.id for p in item.content_pages], flt
-                    )
-                    total = view.total
-                    if total is not None:
-                        overview.append({**figures_dict(total), "course": item.id})
+                overview = await _overview(db, settings, catalog, flt)
                 info = ExportInfo(
                     "Kursübersicht", settings.reports, settings.min_group, filters, now
                 )
@@ -133,6 +132,18 @@ def cmd_report(args: argparse.Namespace) -> int:
         with open(args.output, "wb") as fh:
             return asyncio.run(run(fh))
     return asyncio.run(run(sys.stdout.buffer))
+
+
+async def _overview(
+    db: Database, settings: Settings, catalog: Catalog, flt: LearnerFilter
+) -> list[Row]:
+    """One row per course whose figures may be shown in this mode."""
+    overview: list[Row] = []
+    for item in catalog.courses:
+        view = await report_view(db, settings, item.id, [p.id for p in item.content_pages], flt)
+        if view.total is not None:
+            overview.append({**figures_dict(view.total), "course": item.id})
+    return overview
 
 
 async def _iterate(rows: list[Row]) -> AsyncIterator[Row]:

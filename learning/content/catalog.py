@@ -52,29 +52,33 @@ class Catalog:
             self._results.pop(folder, None)
             return CompileResult(None, (), ())
         result = compile_course(course_dir, root=self.courses_dir.parent)
-        course = result.course
-        if course is not None:
-            owner = self._folder_of(course.id)
-            if owner is not None and owner != folder and owner not in self._stored:
-                diags = Diagnostics()
-                diags.error(
-                    f"{self.courses_dir.name}/{folder}/{COURSE_FILE}",
-                    1,
-                    "E108",
-                    f"Kurs-ID '{course.id}' wird schon vom Ordner '{owner}' verwendet.",
-                )
-                result = CompileResult(None, tuple(diags.errors), result.warnings)
-            else:
-                if owner is not None and owner != folder:
-                    # A stored version stood in for this course; its folder now serves it.
-                    self._good.pop(owner)
-                    self._stored.pop(owner, None)
-                    if _only_missing(self._results.get(owner)):
-                        self._results.pop(owner, None)
-                        self._since.pop(owner, None)
-                self._good[folder] = course
-                self._stored.pop(folder, None)
+        if result.course is not None:
+            result = self._take(folder, result.course, result)
         self._results[folder] = result
+        return result
+
+    def _take(self, folder: str, course: Course, result: CompileResult) -> CompileResult:
+        """Serve `course` from `folder`, unless another folder already serves its id (E108)."""
+        owner = self._folder_of(course.id)
+        if owner is not None and owner != folder and owner not in self._stored:
+            diags = Diagnostics()
+            diags.error(
+                f"{self.courses_dir.name}/{folder}/{COURSE_FILE}",
+                1,
+                "E108",
+                f"Kurs-ID '{course.id}' wird schon vom Ordner '{owner}' verwendet.",
+            )
+            result = CompileResult(None, tuple(diags.errors), result.warnings)
+        else:
+            if owner is not None and owner != folder:
+                # A stored version stood in for this course; its folder now serves it.
+                self._good.pop(owner)
+                self._stored.pop(owner, None)
+                if _only_missing(self._results.get(owner)):
+                    self._results.pop(owner, None)
+                    self._since.pop(owner, None)
+            self._good[folder] = course
+            self._stored.pop(folder, None)
         return result
 
     def missing_result(self, folder: str) -> CompileResult:

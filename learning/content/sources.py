@@ -27,10 +27,11 @@ def read_sources(course_dir: Path) -> dict[str, bytes] | None:
     try:
         inside = course_dir.resolve()
         for path in course_dir.rglob("*"):
-            if path.is_file():
-                if not path.resolve().is_relative_to(inside):
-                    return None
-                files[path.relative_to(course_dir).as_posix()] = path.read_bytes()
+            if not path.is_file():
+                continue
+            if not path.resolve().is_relative_to(inside):
+                return None
+            files[path.relative_to(course_dir).as_posix()] = path.read_bytes()
     except OSError:
         return None
     return files

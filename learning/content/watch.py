@@ -41,8 +41,13 @@ async def watch_courses(
         catalog.courses_dir, stop_event=stop_event, force_polling=force_polling
     ):
         for folder in changed_folders(catalog.courses_dir, {path for _, path in changes}):
-            result = catalog.reload(folder)
-            if on_change is not None:
-                outcome = on_change(folder, result)
-                if inspect.isawaitable(outcome):
-                    await outcome
+            await _recompile(catalog, folder, on_change)
+
+
+async def _recompile(catalog: Catalog, folder: str, on_change: OnChange | None) -> None:
+    result = catalog.reload(folder)
+    if on_change is None:
+        return
+    outcome = on_change(folder, result)
+    if inspect.isawaitable(outcome):
+        await outcome

@@ -50,22 +50,27 @@ def negotiate(accept_language: str | None, preferred: str | None = None) -> str:
     """The user's own setting wins, then the browser's Accept-Language, then German."""
     if preferred in SUPPORTED:
         return preferred
-    if accept_language:
-        weighted: list[tuple[float, str]] = []
-        for part in accept_language.split(",")[:20]:
-            lang, _, params = part.strip().partition(";")
-            quality = 1.0
-            if params.strip().startswith("q="):
-                try:
-                    quality = float(params.strip()[2:])
-                except ValueError:
-                    quality = 0.0
-            weighted.append((quality, lang.strip().lower()))
-        for _quality, lang in sorted(weighted, key=lambda item: -item[0]):
-            base = lang.split("-")[0]
-            if base in SUPPORTED:
-                return base
+    weighted = _weighted(accept_language) if accept_language else []
+    for _quality, lang in sorted(weighted, key=lambda item: -item[0]):
+        base = lang.split("-")[0]
+        if base in SUPPORTED:
+            return base
     return DEFAULT
+
+
+def _weighted(accept_language: str) -> list[tuple[float, str]]:
+    """(quality, language) pairs of an Accept-Language header; a bad q counts as 0."""
+    weighted: list[tuple[float, str]] = []
+    for part in accept_language.split(",")[:20]:
+        lang, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        weighted.append((quality, lang.strip().lower()))
+    return weighted
 
 
 # Parsing a locale and formatting with Babel is slow enough to show in a report of

@@ -118,6 +118,15 @@ def setup_link(services: Services) -> str:
     return f"{services.settings.public_url}/setup/{token}"
 
 
+async def _stop_watching(watcher: asyncio.Task[None] | None, stop: asyncio.Event) -> None:
+    if watcher is None:
+        return
+    stop.set()
+    watcher.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await watcher
+
+
 def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = True) -> Starlette:
     translator = Translator()
     db = Database(settings.database, readers=settings.readers)
@@ -177,11 +186,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
             finally:
                 stop_cleaning.set()
                 await cleaner
-                if watcher is not None:
-                    stop_watching.set()
-                    watcher.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await watcher
+                await _stop_watching(watcher, stop_watching)
         finally:
             # Callers wait for their group commit, so this only drains what is queued.
             await services.page_views.close()
