@@ -65,15 +65,21 @@ IDS = [
     "nul",
     "overlong",
 ]
+# Each with its answer: 403 where the body parses but holds no valid CSRF token, 400
+# where it cannot be parsed at all.
 MALFORMED = [
-    ("application/x-www-form-urlencoded", b"email=%ZZ&password=%&csrf_token=%E0%A4%A"),
-    ("application/x-www-form-urlencoded", b"email=\xff\xfe\xfd&password=\xc3\x28"),
-    ("application/x-www-form-urlencoded", b"&&&===&%00=%00"),
-    ("text/plain", b"email=a@example.org&password=x"),
-    ("application/json", b'{"email": "a@example.org"}'),
-    ("multipart/form-data; boundary=kaputt", b"--kaputt\r\nContent-Disposition: form-data\r\n"),
-    ("multipart/form-data", b"kein boundary"),
-    ("application/x-www-form-urlencoded; charset=utf-7", b"email=+ADw-script+AD4-"),
+    ("application/x-www-form-urlencoded", b"email=%ZZ&password=%&csrf_token=%E0%A4%A", 403),
+    ("application/x-www-form-urlencoded", b"email=\xff\xfe\xfd&password=\xc3\x28", 403),
+    ("application/x-www-form-urlencoded", b"&&&===&%00=%00", 403),
+    ("text/plain", b"email=a@example.org&password=x", 403),
+    ("application/json", b'{"email": "a@example.org"}', 403),
+    (
+        "multipart/form-data; boundary=kaputt",
+        b"--kaputt\r\nContent-Disposition: form-data\r\n",
+        403,
+    ),
+    ("multipart/form-data", b"kein boundary", 400),
+    ("application/x-www-form-urlencoded; charset=utf-7", b"email=+ADw-script+AD4-", 403),
 ]
 
 
@@ -147,7 +153,7 @@ async def test_login_fields_and_next(client: httpx.AsyncClient, payload: str) ->
     if problem is not None:
         assert_refused(response, problem)
         return
-    assert response.status_code in (400, 401)
+    assert response.status_code == 401
     page = assert_answered(response)
     error = page.find(class_="error-summary")
     assert error is not None
@@ -283,12 +289,12 @@ async def test_name_from_cli_users_add(
         assert name is not None and payload.replace("\u202e", "") in name.get_text()
 
 
-@pytest.mark.parametrize(("content_type", "body"), MALFORMED)
+@pytest.mark.parametrize(("content_type", "body", "status"), MALFORMED)
 async def test_malformed_form_encodings(
-    client: httpx.AsyncClient, create_user: CreateUser, content_type: str, body: bytes
+    client: httpx.AsyncClient, create_user: CreateUser, content_type: str, body: bytes, status: int
 ) -> None:
     anonymous = await client.post("/login", content=body, headers={"content-type": content_type})
-    assert anonymous.status_code in (400, 403)
+    assert anonymous.status_code == status
     assert_answered(anonymous)
     user = await create_user()
     await log_in(client, user.email)
@@ -298,7 +304,7 @@ async def test_malformed_form_encodings(
         "/sprache",
     ):
         response = await client.post(path, content=body, headers={"content-type": content_type})
-        assert response.status_code in (400, 403), (path, response.status_code)
+        assert response.status_code == status, (path, response.status_code)
         assert_answered(response)
 
 
@@ -319,6 +325,11 @@ async def test_course_markdown_is_rendered_inertly(
         catalog = services.catalog
         assert catalog is not None
         course = catalog.get("k")
+        if "\x00" in payload:
+            # A control character in a course file is refused where it stands (E115).
+            assert course is None
+            assert {d.code for d in catalog.results["k"].errors} == {"E115"}
+            return
         assert course is not None, catalog.results["k"].errors
         user = await add_user(
             services, services.clock(), "learner", email="l@example.org", name="L"
