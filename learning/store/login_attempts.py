@@ -92,10 +92,9 @@ def _scope(
 
 
 # Per scope: settled failures (count, first, last), then attempts in flight (the same).
-# An in-flight attempt older than :stale counts as settled failure.
-_FAILURES = (
-    # The pair (account, address), since the window start or its last success.
-    "SELECT"
+# An in-flight attempt older than :stale counts as settled failure. Each part names its
+# scope, so nothing depends on the order in which UNION ALL returns them.
+_COUNTS = (
     " count(*) FILTER (WHERE success = 0 OR at < :stale),"
     " min(at) FILTER (WHERE success = 0 OR at < :stale),"
     " max(at) FILTER (WHERE success = 0 OR at < :stale),"
@@ -103,27 +102,18 @@ _FAILURES = (
     " min(at) FILTER (WHERE success = 2 AND at >= :stale),"
     " max(at) FILTER (WHERE success = 2 AND at >= :stale)"
     " FROM login_attempts WHERE success IN (0, 2)"
-    " AND email = :email AND address = :address AND at >= max(:pair,"
+)
+_FAILURES = (
+    # The pair (account, address), since the window start or its last success.
+    "SELECT 'pair',"  # noqa: S608 - joins constant SQL fragments; every value is bound
+    + _COUNTS
+    + " AND email = :email AND address = :address AND at >= max(:pair,"
     "  coalesce((SELECT max(at) FROM login_attempts"
     "   WHERE email = :email AND address = :address AND success = 1), ''))"
     # The address, across accounts.
-    " UNION ALL SELECT"
-    " count(*) FILTER (WHERE success = 0 OR at < :stale),"
-    " min(at) FILTER (WHERE success = 0 OR at < :stale),"
-    " max(at) FILTER (WHERE success = 0 OR at < :stale),"
-    " count(*) FILTER (WHERE success = 2 AND at >= :stale),"
-    " min(at) FILTER (WHERE success = 2 AND at >= :stale),"
-    " max(at) FILTER (WHERE success = 2 AND at >= :stale)"
-    " FROM login_attempts WHERE success IN (0, 2) AND address = :address AND at >= :by_address"
+    " UNION ALL SELECT 'address'," + _COUNTS + " AND address = :address AND at >= :by_address"
     # The account, across addresses.
-    " UNION ALL SELECT"
-    " count(*) FILTER (WHERE success = 0 OR at < :stale),"
-    " min(at) FILTER (WHERE success = 0 OR at < :stale),"
-    " max(at) FILTER (WHERE success = 0 OR at < :stale),"
-    " count(*) FILTER (WHERE success = 2 AND at >= :stale),"
-    " min(at) FILTER (WHERE success = 2 AND at >= :stale),"
-    " max(at) FILTER (WHERE success = 2 AND at >= :stale)"
-    " FROM login_attempts WHERE success IN (0, 2) AND email = :email AND at >= :by_account"
+    " UNION ALL SELECT 'account'," + _COUNTS + " AND email = :email AND at >= :by_account"
 )
 
 
@@ -149,8 +139,11 @@ async def failures(
             "stale": to_db(now - IN_FLIGHT_MAX),
         },
     )
+    scopes = {row[0]: _scope((row[1], row[2], row[3], row[4], row[5], row[6])) for row in rows}
     (pair, pair_worst), (by_address, address_worst), (by_account, account_worst) = (
-        _scope((row[0], row[1], row[2], row[3], row[4], row[5])) for row in rows
+        scopes["pair"],
+        scopes["address"],
+        scopes["account"],
     )
     return Failures(pair, by_address, by_account), Failures(
         pair_worst, address_worst, account_worst
