@@ -153,7 +153,7 @@ async def login(request: Request) -> Response:
     reservation = await reserve_password_check(request, email)
     if reservation.undecided:
         context["error"] = BUSY
-        return busy(render(request, "login.html", context, status=503))
+        return busy(render(request, "login.html", context, status=429))
     if reservation.attempt_id is None:
         context["error"] = throttled_message(reservation.wait_seconds, services.translator.gettext)
         response = render(request, "login.html", context, status=429)
@@ -170,7 +170,7 @@ async def login(request: Request) -> Response:
         # No password was checked: the place does not count against the caller.
         await login_attempts.release_attempt(db, reservation.attempt_id)
         context["error"] = BUSY
-        return busy(render(request, "login.html", context, status=503))
+        return busy(render(request, "login.html", context, status=429))
     if not ok or user is None or not usable:
         await login_attempts.fail_attempt(db, reservation.attempt_id)
         context["error"] = LOGIN_FAILED
@@ -282,11 +282,11 @@ async def setup(request: Request) -> Response:
 
 
 async def hash_or_busy(services: Services, password: str) -> str:
-    """The new password's hash; a full hashing pool is a 503 page, nothing is written."""
+    """The new password's hash; a full hashing pool is a 429 page, nothing is written."""
     try:
         return await services.hasher.hash(password)
     except HashingBusy:
-        raise HTTPException(503, BUSY, headers={"Retry-After": str(BUSY_RETRY_SECONDS)}) from None
+        raise HTTPException(429, BUSY, headers={"Retry-After": str(BUSY_RETRY_SECONDS)}) from None
 
 
 async def validate_account(email: str, name: str, password: str, confirm: str) -> dict[str, str]:

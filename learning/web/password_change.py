@@ -44,7 +44,7 @@ async def change(request: Request) -> Response:
     # otherwise a stolen session could guess the password here without limit.
     reservation = await reserve_password_check(request, user.email)
     if reservation.undecided:
-        return busy(render(request, TEMPLATE, {"errors": {"current_password": BUSY}}, status=503))
+        return busy(render(request, TEMPLATE, {"errors": {"current_password": BUSY}}, status=429))
     if reservation.attempt_id is None:
         wait = reservation.wait_seconds
         refused = render(
@@ -62,7 +62,7 @@ async def change(request: Request) -> Response:
         )
     except HashingBusy:
         await login_attempts.release_attempt(services.db, reservation.attempt_id)
-        return busy(render(request, TEMPLATE, {"errors": {"current_password": BUSY}}, status=503))
+        return busy(render(request, TEMPLATE, {"errors": {"current_password": BUSY}}, status=429))
     if not ok:
         await login_attempts.fail_attempt(services.db, reservation.attempt_id)
         errors = {"current_password": _("Das aktuelle Passwort ist nicht korrekt.")}
@@ -84,7 +84,7 @@ async def change(request: Request) -> Response:
         password_hash = await services.hasher.hash(new)
     except HashingBusy:
         await login_attempts.release_attempt(services.db, reservation.attempt_id)
-        return busy(render(request, TEMPLATE, {"errors": {"password": BUSY}}, status=503))
+        return busy(render(request, TEMPLATE, {"errors": {"password": BUSY}}, status=429))
     async with services.db.transaction() as tx:
         await login_attempts.settle_attempt(tx, reservation.attempt_id, success=True)
         await users.set_password_hash(tx, user.id, password_hash, now)

@@ -43,7 +43,7 @@ async def app(
 
 
 def _assert_busy_page(response: httpx.Response) -> None:
-    assert response.status_code == 503
+    assert response.status_code == 429
     assert response.headers["retry-after"] == "60"
     assert BUSY_TEXT in soup(response).get_text()
     assert "Traceback" not in response.text
@@ -76,7 +76,7 @@ async def test_login_busy_page_in_english(
             data={"email": user.email, "password": PASSWORD, "csrf_token": token},
             headers={"accept-language": "en"},
         )
-    assert response.status_code == 503
+    assert response.status_code == 429
     assert "a lot of people are signing in" in soup(response).get_text()
 
 
