@@ -1,4 +1,4 @@
-"""axe-core on every admin and trainer page type, in chromium, with hostile names seeded."""
+"""axe-core and page width on every admin and trainer page type, with hostile names seeded."""
 
 from __future__ import annotations
 
@@ -73,3 +73,13 @@ def test_admin_and_trainer_pages_pass_axe(
     assert page.locator("#import-errors").count() == 1, "the accounts exist already"
     problems["import errors"] = axe_violations(page)
     assert {k: v for k, v in problems.items() if v} == {}
+    # Every table scrolls inside its own region: no page is wider than the screen.
+    too_wide = {}
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in paths:
+            page.goto(live_server.url + path)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                too_wide[(width, path)] = overflow
+    assert too_wide == {}
