@@ -76,6 +76,7 @@ class Signer:
         }
         self._verified: dict[Kind, dict[str, tuple[str, int]]] = {kind: {} for kind in KINDS}
         self._csrf_key = hmac.new(key, b"learning.csrf", hashlib.sha256).digest()
+        self._order_key = hmac.new(key, b"learning.option-order", hashlib.sha256).digest()
 
     def make_link_token(self, purpose: Purpose, **data: Any) -> str:
         payload = {"p": purpose, "n": secrets.token_urlsafe(16), "d": data}
@@ -127,6 +128,10 @@ class Signer:
     def csrf_token(self, browser_key: str, session_hash: str) -> str:
         message = f"{browser_key}|{session_hash}".encode()
         return hmac.new(self._csrf_key, message, hashlib.sha256).hexdigest()
+
+    def order_digest(self, message: str) -> bytes:
+        """A digest learners cannot compute: it picks the order a learner sees options in."""
+        return hmac.new(self._order_key, message.encode(), hashlib.sha256).digest()
 
     def __repr__(self) -> str:
         return "Signer(<secret>)"

@@ -9,6 +9,10 @@ same markup for everyone who gave that answer as often. Learners give few distin
 answers to choice questions, so those renders are kept too, keyed by the answer.
 Free text (text answers, reflections) and scenario paths are rendered per request: a
 learner's own words are never a cache key.
+
+Each learner sees the options in one of a few orders per question (web/option_order.py,
+in `state["orders"]`); the index of that order is part of both keys, so the cache holds
+one render per order, not per learner.
 """
 
 from __future__ import annotations
@@ -22,10 +26,12 @@ from markupsafe import Markup
 
 from learning.content.model import Course, Page, Question
 from learning.core.lru import LRU
+from learning.web.option_order import Order
 
 _TOKEN = "\x00csrf-token\x00"  # noqa: S105 - a placeholder, not a secret
-# Both courses hold about 100 questions; a long session of content edits adds versions.
-_MAX_BLANK = 5000
+# Both courses hold about 100 questions in up to 2n orders (n options, mostly 3 to 5),
+# two locales; a long session of content edits adds versions.
+_MAX_BLANK = 20000
 # A handful of answers per choice question, times tries shown.
 _MAX_ANSWERED = 20000
 # Answered states rendered per request: the response holds the learner's own text.
@@ -62,6 +68,7 @@ class QuestionCache:
     ) -> str:
         module = self._env.get_template("_question.html").module
         macro = getattr(module, "knowledge_check")  # noqa: B009 - macros are dynamic attributes
+        order = _order(state, question)
         return str(
             macro(
                 question,
@@ -72,6 +79,7 @@ class QuestionCache:
                 state.get("runs", {}),
                 preview,
                 token,
+                list(order.positions) if order else None,
             )
         )
 
@@ -93,10 +101,14 @@ class QuestionCache:
             html = self._render(question, course, page, state, preview=preview, token=token)
             return Markup(html)  # noqa: S704 - our own template's output, autoescaped
         if answered:
-            return self._answered_check(course, page, question, locale, token, results[question.id])
-        key = (course.content_hash, page.id, question.id, locale)
+            return self._answered_check(
+                course, page, question, locale, token, results[question.id], _order(state, question)
+            )
+        order = _order(state, question)
+        key = (course.content_hash, page.id, question.id, locale, _index(order))
+        blank = {"orders": {question.id: order}} if order else {}
         return self._cached(
-            self._blank, key, lambda: self._render(question, course, page, {}), token
+            self._blank, key, lambda: self._render(question, course, page, blank), token
         )
 
     def _answered_check(
@@ -107,14 +119,26 @@ class QuestionCache:
         locale: str,
         token: str,
         result: dict[str, Any],
+        order: Order | None,
     ) -> Markup:
         # The grade is a function of question and answer, so the chosen options and the
         # number of tries identify the markup.
         answer = json.dumps(result["response"], sort_keys=True, ensure_ascii=False)
-        key = (course.content_hash, page.id, question.id, locale, answer, int(result["count"]))
+        count = int(result["count"])
+        key = (course.content_hash, page.id, question.id, locale, _index(order), answer, count)
+        state: dict[str, Any] = {"results": {question.id: result}}
+        if order:
+            state["orders"] = {question.id: order}
         return self._cached(
-            self._answered,
-            key,
-            lambda: self._render(question, course, page, {"results": {question.id: result}}),
-            token,
+            self._answered, key, lambda: self._render(question, course, page, state), token
         )
+
+
+def _order(state: dict[str, Any], question: Question) -> Order | None:
+    order: Order | None = state.get("orders", {}).get(question.id)
+    return order
+
+
+def _index(order: Order | None) -> int:
+    # -1: source order (previews, true/false, text).
+    return order.index if order else -1

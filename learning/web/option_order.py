@@ -1,0 +1,98 @@
+"""The order a learner sees the options of a knowledge check in: shuffled, stable, not stored.
+
+Position must be no cue, and the same learner must see the same order on every visit,
+so the order is a function of (learner id, question id) under a secret key
+(`Signer.order_digest`); nothing is stored and nobody without the key can predict it.
+
+Rendered questions are cached (web/question_cache.py), so the number of distinct orders
+per question is kept small: a secret base permutation per question, its n rotations
+and, from three options on, their reversals. Across these 2n orders every option stands
+at every position equally often, so for learners spread evenly over them the position of
+the right answer tells nothing. Each learner gets one of them; the cache keeps one
+render per order, not per learner.
+
+The form contract is untouched: inputs keep their source positions as values, so
+grading, reports and item analysis see the same answers as before.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from learning.content.model import Question
+
+# What is shuffled: the options (ordering: the initial presentation order), or for
+# matching the choices offered. True/false keeps "richtig" before "falsch".
+_OPTIONS = frozenset({"single", "multiple", "ordering"})
+
+
+class Digest(Protocol):
+    def order_digest(self, message: str) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    index: int  # which of the question's few orders; part of the render cache key
+    positions: tuple[int, ...]  # source positions in the order shown
+
+
+def _orders(digest: Digest, item: str, positions: Sequence[int]) -> list[tuple[int, ...]]:
+    base = list(positions)
+    seed = int.from_bytes(digest.order_digest(f"base|{item}"), "big")
+    random.Random(seed).shuffle(base)  # noqa: S311 - seeded from a secret digest for stability
+    n = len(base)
+    rotations = [tuple(base[k:] + base[:k]) for k in range(n)]
+    if n < 3:
+        return rotations
+    return rotations + [tuple(reversed(r)) for r in rotations]
+
+
+def pick(digest: Digest, learner_id: int, item: str, positions: Sequence[int]) -> Order | None:
+    """The order of `positions` this learner sees for `item`; None when nothing to shuffle."""
+    if len(positions) < 2:
+        return None
+    orders = _orders(digest, item, positions)
+    choice = int.from_bytes(digest.order_digest(f"learner|{learner_id}|{item}"), "big")
+    index = choice % len(orders)
+    return Order(index, orders[index])
+
+
+def _shuffled(question: Question, step: str | None) -> tuple[str, list[int]] | None:
+    if question.type in _OPTIONS:
+        return question.id, [o.position for o in question.options]
+    if question.type == "matching":
+        # Choice positions are those of the items that named them first and are not 1..m;
+        # the order is over the choices' places in the (alphabetical) list offered.
+        return question.id, list(range(1, len(question.match_choices) + 1))
+    if question.type == "scenario" and step is not None and step in question.steps:
+        return f"{question.id}|{step}", [o.position for o in question.steps[step].options]
+    return None
+
+
+def orders_for(
+    digest: Digest,
+    learner_id: int,
+    questions: Sequence[Question],
+    scenario_steps: Mapping[str, str],
+) -> dict[str, Order]:
+    """Question id -> the order this learner sees; a scenario's is that of its current step.
+
+    `scenario_steps` holds the current step of each scenario the learner has started;
+    the others are at their start step.
+    """
+    result: dict[str, Order] = {}
+    for question in questions:
+        step = scenario_steps.get(question.id, question.start_step)
+        if step not in question.steps:
+            # The template shows the start step then too.
+            step = question.start_step
+        shuffled = _shuffled(question, step if question.type == "scenario" else None)
+        if shuffled is None:
+            continue
+        order = pick(digest, learner_id, *shuffled)
+        if order is not None:
+            result[question.id] = order
+    return result
