@@ -20,17 +20,14 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from functools import lru_cache
 
+from learning.accounts.signing import Signer
 from learning.content.model import Question
 
 # What is shuffled: the options (ordering: the initial presentation order), or for
 # matching the choices offered. True/false keeps "richtig" before "falsch".
 _OPTIONS = frozenset({"single", "multiple", "ordering"})
-
-
-class Digest(Protocol):
-    def order_digest(self, message: str) -> bytes: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,23 +36,26 @@ class Order:
     positions: tuple[int, ...]  # source positions in the order shown
 
 
-def _orders(digest: Digest, item: str, positions: Sequence[int]) -> list[tuple[int, ...]]:
+# The orders of an item are the same for every learner; computing them (an HMAC and a
+# shuffle) on each request cost more than the rest of the choice.
+@lru_cache(maxsize=4096)
+def _orders(signer: Signer, item: str, positions: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
     base = list(positions)
-    seed = int.from_bytes(digest.order_digest(f"base|{item}"), "big")
+    seed = int.from_bytes(signer.order_digest(f"base|{item}"), "big")
     random.Random(seed).shuffle(base)  # noqa: S311 - seeded from a secret digest for stability
     n = len(base)
     rotations = [tuple(base[k:] + base[:k]) for k in range(n)]
     if n < 3:
-        return rotations
-    return rotations + [tuple(reversed(r)) for r in rotations]
+        return tuple(rotations)
+    return tuple(rotations + [tuple(reversed(r)) for r in rotations])
 
 
-def pick(digest: Digest, learner_id: int, item: str, positions: Sequence[int]) -> Order | None:
+def pick(signer: Signer, learner_id: int, item: str, positions: Sequence[int]) -> Order | None:
     """The order of `positions` this learner sees for `item`; None when nothing to shuffle."""
     if len(positions) < 2:
         return None
-    orders = _orders(digest, item, positions)
-    choice = int.from_bytes(digest.order_digest(f"learner|{learner_id}|{item}"), "big")
+    orders = _orders(signer, item, tuple(positions))
+    choice = int.from_bytes(signer.order_digest(f"learner|{learner_id}|{item}"), "big")
     index = choice % len(orders)
     return Order(index, orders[index])
 
@@ -73,7 +73,7 @@ def _shuffled(question: Question, step: str | None) -> tuple[str, list[int]] | N
 
 
 def orders_for(
-    digest: Digest,
+    signer: Signer,
     learner_id: int,
     questions: Sequence[Question],
     scenario_steps: Mapping[str, str],
@@ -92,7 +92,7 @@ def orders_for(
         shuffled = _shuffled(question, step if question.type == "scenario" else None)
         if shuffled is None:
             continue
-        order = pick(digest, learner_id, *shuffled)
+        order = pick(signer, learner_id, *shuffled)
         if order is not None:
             result[question.id] = order
     return result
