@@ -4,12 +4,16 @@ Position must be no cue, and the same learner must see the same order on every v
 so the order is a function of (learner id, question id) under a secret key
 (`Signer.order_digest`); nothing is stored and nobody without the key can predict it.
 
-Rendered questions are cached (web/question_cache.py), so the number of distinct orders
-per question is kept small: a secret base permutation per question, its n rotations
-and, from three options on, their reversals. Across these 2n orders every option stands
-at every position equally often, so for learners spread evenly over them the position of
-the right answer tells nothing. Each learner gets one of them; the cache keeps one
-render per order, not per learner.
+The orders are a secret base permutation per question, its n rotations and, from three
+options on, their reversals. Across these 2n orders every option stands at every
+position equally often, so for learners spread evenly over them the position of the
+right answer tells nothing.
+
+Rendered questions are cached (web/question_cache.py) and shared by all learners, so
+the order is not rendered in: the template marks each item of a shuffled list
+(`MARKS`), and `arrange` puts the items of a cached render in the learner's order on
+each request (a split and a join). Keying renders by order instead multiplied the
+answered renders by 2n and measurably slowed lesson requests.
 
 The form contract is untouched: inputs keep their source positions as values, so
 grading, reports and item analysis see the same answers as before.
@@ -22,8 +26,53 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from markupsafe import Markup
+
 from learning.accounts.signing import Signer
 from learning.content.model import Question
+
+_ITEM = "\x02"
+_KEY_END = "\x03"
+
+
+class _Marks:
+    """What the template writes before each item of a shuffled list, and after the list."""
+
+    end = Markup(_ITEM + _KEY_END)  # noqa: S704 - a fixed marker
+
+    def item(self, key: int) -> Markup:
+        return Markup(f"{_ITEM}{key}{_KEY_END}")  # noqa: S704 - a fixed marker around an int
+
+
+MARKS = _Marks()
+
+
+def arrange(html: str, order: Order | None) -> str:
+    """`html` rendered with MARKS, each marked list in `order` (source order when None)."""
+    if _ITEM not in html:
+        return html
+    parts = html.split(_ITEM)
+    out = [parts[0]]
+    group: dict[str, str] = {}
+    for part in parts[1:]:
+        key, _, rest = part.partition(_KEY_END)
+        if key:
+            group[key] = rest
+            continue
+        keys = [str(p) for p in order.positions] if order else []
+        if set(keys) != group.keys():
+            # Not this order's list (or no order): the source order.
+            keys = list(group)
+        out.extend(group[k] for k in keys)
+        out.append(rest)
+        group = {}
+    return "".join(out)
+
+
+def shuffles(question: Question) -> bool:
+    """Whether a learner sees this question's options (or choices) in an order of their own."""
+    return question.type in _OPTIONS or question.type in ("matching", "scenario")
+
 
 # What is shuffled: the options (ordering: the initial presentation order), or for
 # matching the choices offered. True/false keeps "richtig" before "falsch".
@@ -32,7 +81,7 @@ _OPTIONS = frozenset({"single", "multiple", "ordering"})
 
 @dataclass(frozen=True, slots=True)
 class Order:
-    index: int  # which of the question's few orders; part of the render cache key
+    index: int  # which of the question's few orders
     positions: tuple[int, ...]  # source positions in the order shown
 
 

@@ -11,8 +11,8 @@ Free text (text answers, reflections) and scenario paths are rendered per reques
 learner's own words are never a cache key.
 
 Each learner sees the options in one of a few orders per question (web/option_order.py,
-in `state["orders"]`); the index of that order is part of both keys, so the cache holds
-one render per order, not per learner.
+in `state["orders"]`). Renders mark the items of those lists and are kept in source
+order; each request puts them in the learner's order, so no key holds the order.
 """
 
 from __future__ import annotations
@@ -26,12 +26,11 @@ from markupsafe import Markup
 
 from learning.content.model import Course, Page, Question
 from learning.core.lru import LRU
-from learning.web.option_order import Order
+from learning.web.option_order import MARKS, Order, arrange, shuffles
 
 _TOKEN = "\x00csrf-token\x00"  # noqa: S105 - a placeholder, not a secret
-# Both courses hold about 100 questions in up to 2n orders (n options, mostly 3 to 5),
-# two locales; a long session of content edits adds versions.
-_MAX_BLANK = 20000
+# Both courses hold about 100 questions; a long session of content edits adds versions.
+_MAX_BLANK = 5000
 # A handful of answers per choice question, times tries shown.
 _MAX_ANSWERED = 20000
 # Answered states rendered per request: the response holds the learner's own text.
@@ -46,7 +45,12 @@ class QuestionCache:
         self._answered: LRU[Hashable, str] = LRU(_MAX_ANSWERED)
 
     def _cached(
-        self, table: LRU[Hashable, str], key: Hashable, render: Callable[[], str], token: str
+        self,
+        table: LRU[Hashable, str],
+        key: Hashable,
+        render: Callable[[], str],
+        token: str,
+        order: Order | None,
     ) -> Markup:
         html = table.get(key) if self._enabled else None
         if html is None:
@@ -54,7 +58,7 @@ class QuestionCache:
             if self._enabled:
                 table.put(key, html)
         # The token is hex from an HMAC: nothing in it needs escaping.
-        return Markup(html.replace(_TOKEN, token))  # noqa: S704 - cached markup is our own template's output
+        return Markup(arrange(html, order).replace(_TOKEN, token))  # noqa: S704 - cached markup is our own template's output
 
     def _render(
         self,
@@ -68,7 +72,6 @@ class QuestionCache:
     ) -> str:
         module = self._env.get_template("_question.html").module
         macro = getattr(module, "knowledge_check")  # noqa: B009 - macros are dynamic attributes
-        order = _order(state, question)
         return str(
             macro(
                 question,
@@ -79,7 +82,7 @@ class QuestionCache:
                 state.get("runs", {}),
                 preview,
                 token,
-                list(order.positions) if order else None,
+                None if preview or not shuffles(question) else MARKS,
             )
         )
 
@@ -99,16 +102,18 @@ class QuestionCache:
         answered = question.id in results or question.id in notes or question.id in runs
         if preview or (answered and question.type in _PER_REQUEST):
             html = self._render(question, course, page, state, preview=preview, token=token)
-            return Markup(html)  # noqa: S704 - our own template's output, autoescaped
+            return Markup(arrange(html, _order(state, question)))  # noqa: S704 - our own template's output, autoescaped
         if answered:
             return self._answered_check(
                 course, page, question, locale, token, results[question.id], _order(state, question)
             )
-        order = _order(state, question)
-        key = (course.content_hash, page.id, question.id, locale, _index(order))
-        blank = {"orders": {question.id: order}} if order else {}
+        key = (course.content_hash, page.id, question.id, locale)
         return self._cached(
-            self._blank, key, lambda: self._render(question, course, page, blank), token
+            self._blank,
+            key,
+            lambda: self._render(question, course, page, {}),
+            token,
+            _order(state, question),
         )
 
     def _answered_check(
@@ -124,21 +129,16 @@ class QuestionCache:
         # The grade is a function of question and answer, so the chosen options and the
         # number of tries identify the markup.
         answer = json.dumps(result["response"], sort_keys=True, ensure_ascii=False)
-        count = int(result["count"])
-        key = (course.content_hash, page.id, question.id, locale, _index(order), answer, count)
-        state: dict[str, Any] = {"results": {question.id: result}}
-        if order:
-            state["orders"] = {question.id: order}
+        key = (course.content_hash, page.id, question.id, locale, answer, int(result["count"]))
         return self._cached(
-            self._answered, key, lambda: self._render(question, course, page, state), token
+            self._answered,
+            key,
+            lambda: self._render(question, course, page, {"results": {question.id: result}}),
+            token,
+            order,
         )
 
 
 def _order(state: dict[str, Any], question: Question) -> Order | None:
     order: Order | None = state.get("orders", {}).get(question.id)
     return order
-
-
-def _index(order: Order | None) -> int:
-    # -1: source order (previews, true/false, text).
-    return order.index if order else -1
