@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from learning.content.catalog import MISSING_CODE, Catalog
-from learning.content.model import CompileResult, Course, Page
+from learning.content.model import CompileResult, Course, Page, Question
 from learning.content.orphans import find_orphans
 from learning.core.i18n import N_
 from learning.reports.items import Choice, item_analysis
@@ -159,6 +159,13 @@ async def trainer_preview(request: Request) -> Response:
     return render(request, "page.html", parts)
 
 
+def _choices(question: Question) -> tuple[Choice, ...]:
+    """The options a distractor view counts: those of single and multiple choice."""
+    if question.type not in ("single", "multiple"):
+        return ()
+    return tuple(Choice(o.position, o.text, o.correct) for o in question.options)
+
+
 async def trainer_items(request: Request) -> Response:
     services = services_of(request)
     settings = services.settings
@@ -172,8 +179,7 @@ async def trainer_items(request: Request) -> Response:
         for page in test.pages:
             for q in page.questions:
                 labels[q.id] = {o.position: o.text for o in q.options}
-                if q.type in ("single", "multiple"):
-                    choices[q.id] = tuple(Choice(o.position, o.text, o.correct) for o in q.options)
+                choices[q.id] = _choices(q)
                 stems[q.id] = q.stem_html
     items = item_analysis(responses, labels, choices)
     aggregate = settings.reports == "aggregate"
