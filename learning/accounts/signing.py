@@ -1,9 +1,10 @@
 """Signed, expiring links and cookie values (itsdangerous), one key per kind of value.
 
 Every kind of signed value has its own salt (itsdangerous derives a separate key from
-it), and the CSRF HMAC its own derived key: a value signed for one purpose never passes
-the check for another, e.g. a flash cookie pasted into the session cookie, or an
-invitation token opened as a reset link.
+it), and the CSRF HMAC and the option-order HMAC (web/option_order.py) their own
+derived keys: a value signed for one purpose never passes the check for another, e.g.
+a flash cookie pasted into the session cookie, or an invitation token opened as a
+reset link.
 """
 
 from __future__ import annotations
