@@ -1,9 +1,10 @@
 """Signed, expiring links and cookie values (itsdangerous), one key per kind of value.
 
 Every kind of signed value has its own salt (itsdangerous derives a separate key from
-it), and the CSRF HMAC its own derived key: a value signed for one purpose never passes
-the check for another, e.g. a flash cookie pasted into the session cookie, or an
-invitation token opened as a reset link.
+it), and the CSRF HMAC and the option-order HMAC (web/option_order.py) their own
+derived keys: a value signed for one purpose never passes the check for another, e.g.
+a flash cookie pasted into the session cookie, or an invitation token opened as a
+reset link.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ class Signer:
         }
         self._verified: dict[Kind, dict[str, tuple[str, int]]] = {kind: {} for kind in KINDS}
         self._csrf_key = hmac.new(key, b"learning.csrf", hashlib.sha256).digest()
+        self._order_key = hmac.new(key, b"learning.option-order", hashlib.sha256).digest()
 
     def make_link_token(self, purpose: Purpose, **data: Any) -> str:
         payload = {"p": purpose, "n": secrets.token_urlsafe(16), "d": data}
@@ -127,6 +129,10 @@ class Signer:
     def csrf_token(self, browser_key: str, session_hash: str) -> str:
         message = f"{browser_key}|{session_hash}".encode()
         return hmac.new(self._csrf_key, message, hashlib.sha256).hexdigest()
+
+    def order_digest(self, message: str) -> bytes:
+        """A digest learners cannot compute: it picks the order a learner sees options in."""
+        return hmac.new(self._order_key, message.encode(), hashlib.sha256).digest()
 
     def __repr__(self) -> str:
         return "Signer(<secret>)"

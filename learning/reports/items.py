@@ -1,4 +1,10 @@
-"""Item analysis of final-test questions: facility, discrimination, chosen options, flags."""
+"""Item analysis of final-test questions: facility, discrimination, chosen options, flags.
+
+The distractor view (as in Moodle) counts, for each option of a choice question, how
+many answers of the upper and of the lower group (the same 27 % groups discrimination
+uses) chose it. A wrong option nobody picks does not distract: it only makes the
+question look harder than it is, and is flagged.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +28,26 @@ class OptionCount:
 
 
 @dataclass(frozen=True, slots=True)
+class Choice:
+    """An option of a single or multiple choice question, as the analysis needs it."""
+
+    position: int
+    label: str
+    correct: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OptionGroups:
+    """How often one option was chosen: by the upper group, the lower group, everyone."""
+
+    label: str
+    correct: bool
+    upper: int
+    lower: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
 class ItemStats:
     question_id: str
     n: int  # submitted answers
@@ -30,6 +56,10 @@ class ItemStats:
     discrimination: float | None  # upper-lower 27 % index, -1..1
     options: tuple[OptionCount, ...]
     flags: tuple[str, ...] = field(default=())
+    # The distractor view: answers in each group, and each option's choices.
+    upper_n: int = 0
+    lower_n: int = 0
+    distractors: tuple[OptionGroups, ...] = field(default=())
 
     @property
     def facility_percent(self) -> float:
@@ -76,12 +106,52 @@ def item_flags(facility: float, discrimination: float | None) -> tuple[str, ...]
     return tuple(flags)
 
 
+def _selected(response: object) -> set[int]:
+    if isinstance(response, dict) and isinstance(response.get("selected"), list):
+        return {int(p) for p in response["selected"] if _is_int(p)}
+    return set()
+
+
+def distractor_view(
+    items: Sequence[ItemResponse],
+    choices: Sequence[Choice],
+    upper: set[int],
+    lower: set[int],
+) -> tuple[OptionGroups, ...]:
+    """Each option's choices by the upper group, the lower group (attempt ids) and all."""
+    picks = [(r.attempt_id, _selected(r.response)) for r in items]
+    return tuple(
+        OptionGroups(
+            label=c.label,
+            correct=c.correct,
+            upper=sum(1 for a, chosen in picks if a in upper and c.position in chosen),
+            lower=sum(1 for a, chosen in picks if a in lower and c.position in chosen),
+            total=sum(1 for _, chosen in picks if c.position in chosen),
+        )
+        for c in choices
+    )
+
+
+def distractor_flags(options: Sequence[OptionGroups]) -> tuple[str, ...]:
+    return tuple(
+        f"die falsche Antwort „{o.label}“ wählt niemand: sie lenkt nicht ab, "
+        "ersetzen oder streichen"
+        for o in options
+        if not o.correct and o.total == 0
+    )
+
+
 def item_analysis(
     responses: Sequence[ItemResponse],
     option_labels: Mapping[str, Mapping[int, str]] | None = None,
+    choices: Mapping[str, Sequence[Choice]] | None = None,
 ) -> list[ItemStats]:
-    """Statistics per question over submitted attempts (upper and lower 27 % by total score)."""
+    """Statistics per question over submitted attempts (upper and lower 27 % by total score).
+
+    `choices` holds the options of the choice questions that get a distractor view.
+    """
     option_labels = option_labels or {}
+    choices = choices or {}
     totals = {r.attempt_id: r.total for r in responses}
     ranked = sorted(totals, key=lambda a: (totals[a], a))
     k = max(1, round(UPPER_LOWER * len(ranked))) if len(ranked) >= 2 else 0
@@ -104,6 +174,7 @@ def item_analysis(
         labels = option_labels.get(question_id, {})
         for r in items:
             counts.update(_response_keys(r.response, labels))
+        distractors = distractor_view(items, choices.get(question_id, ()), upper, lower)
         result.append(
             ItemStats(
                 question_id=question_id,
@@ -112,7 +183,10 @@ def item_analysis(
                 facility=facility,
                 discrimination=discrimination,
                 options=tuple(OptionCount(label, c) for label, c in counts.most_common()),
-                flags=item_flags(facility, discrimination),
+                flags=item_flags(facility, discrimination) + distractor_flags(distractors),
+                upper_n=len(up),
+                lower_n=len(low),
+                distractors=distractors,
             )
         )
     return result

@@ -22,6 +22,7 @@ from learning.web.flash import has_flash, redirect
 from learning.web.forms import checked_text
 from learning.web.lesson_page import with_page_parts
 from learning.web.lesson_shell import page_path
+from learning.web.option_order import orders_for
 from learning.web.resolve import course_or_404, current_user, page_or_404, services_of
 from learning.web.templating import render
 
@@ -59,7 +60,10 @@ async def page_state(
                 "response": stored.response,
                 "count": count,
             }
-    return {"results": results, "notes": notes, "runs": runs}
+    steps = {qid: run.current_step for qid, run in runs.items()}
+    # The order this learner sees each question's options in (web/option_order.py).
+    orders = orders_for(services_of(request).signer, user_id, questions, steps)
+    return {"results": results, "notes": notes, "runs": runs, "orders": orders}
 
 
 async def show_page(request: Request) -> Response:

@@ -9,6 +9,10 @@ same markup for everyone who gave that answer as often. Learners give few distin
 answers to choice questions, so those renders are kept too, keyed by the answer.
 Free text (text answers, reflections) and scenario paths are rendered per request: a
 learner's own words are never a cache key.
+
+Each learner sees the options in one of a few orders per question (web/option_order.py,
+in `state["orders"]`). Renders mark the items of those lists and are kept in source
+order; each request puts them in the learner's order, so no key holds the order.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from markupsafe import Markup
 
 from learning.content.model import Course, Page, Question
 from learning.core.lru import LRU
+from learning.web.option_order import MARKS, Order, arrange, shuffles
 
 _TOKEN = "\x00csrf-token\x00"  # noqa: S105 - a placeholder, not a secret
 # Both courses hold about 100 questions; a long session of content edits adds versions.
@@ -40,7 +45,12 @@ class QuestionCache:
         self._answered: LRU[Hashable, str] = LRU(_MAX_ANSWERED)
 
     def _cached(
-        self, table: LRU[Hashable, str], key: Hashable, render: Callable[[], str], token: str
+        self,
+        table: LRU[Hashable, str],
+        key: Hashable,
+        render: Callable[[], str],
+        token: str,
+        order: Order | None,
     ) -> Markup:
         html = table.get(key) if self._enabled else None
         if html is None:
@@ -48,7 +58,7 @@ class QuestionCache:
             if self._enabled:
                 table.put(key, html)
         # The token is hex from an HMAC: nothing in it needs escaping.
-        return Markup(html.replace(_TOKEN, token))  # noqa: S704 - cached markup is our own template's output
+        return Markup(arrange(html, order).replace(_TOKEN, token))  # noqa: S704 - cached markup is our own template's output
 
     def _render(
         self,
@@ -72,6 +82,7 @@ class QuestionCache:
                 state.get("runs", {}),
                 preview,
                 token,
+                None if preview or not shuffles(question) else MARKS,
             )
         )
 
@@ -91,12 +102,18 @@ class QuestionCache:
         answered = question.id in results or question.id in notes or question.id in runs
         if preview or (answered and question.type in _PER_REQUEST):
             html = self._render(question, course, page, state, preview=preview, token=token)
-            return Markup(html)  # noqa: S704 - our own template's output, autoescaped
+            return Markup(arrange(html, _order(state, question)))  # noqa: S704 - our own template's output, autoescaped
         if answered:
-            return self._answered_check(course, page, question, locale, token, results[question.id])
+            return self._answered_check(
+                course, page, question, locale, token, results[question.id], _order(state, question)
+            )
         key = (course.content_hash, page.id, question.id, locale)
         return self._cached(
-            self._blank, key, lambda: self._render(question, course, page, {}), token
+            self._blank,
+            key,
+            lambda: self._render(question, course, page, {}),
+            token,
+            _order(state, question),
         )
 
     def _answered_check(
@@ -107,6 +124,7 @@ class QuestionCache:
         locale: str,
         token: str,
         result: dict[str, Any],
+        order: Order | None,
     ) -> Markup:
         # The grade is a function of question and answer, so the chosen options and the
         # number of tries identify the markup.
@@ -117,4 +135,10 @@ class QuestionCache:
             key,
             lambda: self._render(question, course, page, {"results": {question.id: result}}),
             token,
+            order,
         )
+
+
+def _order(state: dict[str, Any], question: Question) -> Order | None:
+    order: Order | None = state.get("orders", {}).get(question.id)
+    return order

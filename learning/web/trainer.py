@@ -9,10 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from learning.content.catalog import MISSING_CODE, Catalog
-from learning.content.model import CompileResult, Course, Page
+from learning.content.model import CompileResult, Course, Page, Question
 from learning.content.orphans import find_orphans
 from learning.core.i18n import N_
-from learning.reports.items import item_analysis
+from learning.reports.items import Choice, item_analysis
 from learning.store import course_sources, reports
 from learning.web.admin_common import audit
 from learning.web.csrf import csrf_token
@@ -159,20 +159,29 @@ async def trainer_preview(request: Request) -> Response:
     return render(request, "page.html", parts)
 
 
+def _choices(question: Question) -> tuple[Choice, ...]:
+    """The options a distractor view counts: those of single and multiple choice."""
+    if question.type not in ("single", "multiple"):
+        return ()
+    return tuple(Choice(o.position, o.text, o.correct) for o in question.options)
+
+
 async def trainer_items(request: Request) -> Response:
     services = services_of(request)
     settings = services.settings
     course = course_or_404(request, request.path_params["course_id"])
     responses = await reports.item_responses(services.db, course.id)
     labels: dict[str, dict[int, str]] = {}
+    choices: dict[str, tuple[Choice, ...]] = {}
     stems: dict[str, str] = {}
     test = course.test
     if test is not None:
         for page in test.pages:
             for q in page.questions:
                 labels[q.id] = {o.position: o.text for o in q.options}
+                choices[q.id] = _choices(q)
                 stems[q.id] = q.stem_html
-    items = item_analysis(responses, labels)
+    items = item_analysis(responses, labels, choices)
     aggregate = settings.reports == "aggregate"
     shown = [i for i in items if not aggregate or i.learners >= settings.min_group]
     return render(

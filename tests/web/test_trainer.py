@@ -111,7 +111,7 @@ async def test_item_analysis_shows_figures_and_flags(
     assert q1 == {"n": "6", "facility": "50", "discrimination": "1"}
     options = [
         [c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
-        for tr in items["t-q1"].select("tbody tr")
+        for tr in items["t-q1"].select("table.chosen tbody tr")
     ]
     assert options == [["Werte", "3"], ["Kleidung", "2"], ["Essen", "1"]]
     flags = [li.get_text() for li in items["t-q3"].select(".flags li")]
