@@ -16,6 +16,7 @@ from learning.content.snapshot import question_from_json, question_to_json
 from learning.core.i18n import N_
 from learning.rules import grading
 from learning.rules.completion import try_complete
+from learning.rules.reveal import may_reveal
 from learning.store import attempts
 from learning.store import page_views as progress
 from learning.store.db import NotFound
@@ -34,6 +35,8 @@ class TestItem:
     section: str
     question: Question
     order: list[int]
+    # The test page (group) the question was drawn from; "" in attempts from before pools.
+    page: str = ""
 
 
 def snapshot(
@@ -45,8 +48,13 @@ def snapshot(
     items: list[dict[str, Any]] = []
     shuffle: dict[str, list[int]] = {}
     for page in test.pages:
-        for q in page.questions:
-            items.append({"section": page.title, "question": question_to_json(q)})
+        count = test.draw_count(page)
+        drawn = page.questions
+        if count < len(drawn):
+            # Sampled indices, kept in page order: a group reads as the trainer wrote it.
+            drawn = tuple(drawn[i] for i in sorted(rng.sample(range(len(drawn)), count)))
+        for q in drawn:
+            items.append({"section": page.title, "page": page.id, "question": question_to_json(q)})
             positions = [o.position for o in q.options]
             if q.type in SHUFFLED_TYPES:
                 rng.shuffle(positions)
@@ -60,6 +68,7 @@ def items_of(attempt: attempts.Attempt) -> list[TestItem]:
             str(entry["section"]),
             q := question_from_json(entry["question"]),
             attempt.shuffle.get(q.id, [o.position for o in q.options]),
+            str(entry.get("page", "")),
         )
         for entry in attempt.questions
     ]
@@ -73,7 +82,7 @@ async def intro(request: Request) -> Response:
         raise HTTPException(404)
     tries = await attempts.attempts(services.db, user.id, course.id)
     open_attempt = next((a for a in tries if not a.submitted), None)
-    question_count = sum(len(p.questions) for p in course.test.pages)
+    question_count = sum(course.test.draw_count(p) for p in course.test.pages)
     return render(
         request,
         "test_intro.html",
@@ -180,8 +189,16 @@ async def result(request: Request) -> Response:
     if not attempt.submitted:
         return RedirectResponse(f"/courses/{course.id}/test/{attempt.id}", status_code=303)
     stored = await attempts.attempt_answers(services.db, attempt.id)
+    user = current_user(request)
+    tries = await attempts.attempts(services.db, user.id, course.id)
+    attempts_left = max(course.max_attempts - len(tries), 0)
+    reveal = may_reveal(
+        course.reveal, passed=any(a.passed for a in tries), attempts_left=attempts_left
+    )
+    items = items_of(attempt)
     rows = []
-    for item in items_of(attempt):
+    # Until the answers may be revealed nothing about an option reaches the template.
+    for item in items if reveal else ():
         answer = stored.get(item.question.id)
         grade = (
             grading.grade(item.question, answer.response)
@@ -189,8 +206,6 @@ async def result(request: Request) -> Response:
             else None
         )
         rows.append({"item": item, "answer": answer, "grade": grade})
-    user = current_user(request)
-    tries = await attempts.attempts(services.db, user.id, course.id)
     completion = (await attempts.completions(services.db, user.id)).get(course.id)
     return render(
         request,
@@ -199,8 +214,24 @@ async def result(request: Request) -> Response:
             "course": course,
             "attempt": attempt,
             "rows": rows,
-            "attempts_left": max(course.max_attempts - len(tries), 0),
+            "reveal": reveal,
+            "missed": _missed_topics(items, stored),
+            "reread": [lesson for lesson in course.lessons if lesson.kind == "lesson"],
+            "attempts_left": attempts_left,
             "completion": completion,
             "all_seen": completion is not None,
         },
     )
+
+
+def _missed_topics(
+    items: list[TestItem], stored: dict[str, attempts.AttemptAnswer]
+) -> list[tuple[str, int, int]]:
+    """(group title, questions missed, questions drawn) for every group with a miss."""
+    counts: dict[str, list[int]] = {}
+    for item in items:
+        answer = stored.get(item.question.id)
+        entry = counts.setdefault(item.section, [0, 0])
+        entry[0] += 0 if answer is not None and answer.correct else 1
+        entry[1] += 1
+    return [(title, wrong, total) for title, (wrong, total) in counts.items() if wrong]
