@@ -187,7 +187,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", T): learners(200, 200),
     ("POST", T + "/start"): learners(303, 303),
     ("GET", T + "/{attempt_id:id}"): learners(200, 404),
-    ("POST", T + "/{attempt_id:id}"): learners(303, 404, data={"test-1": "1"}),
+    ("POST", T + "/{attempt_id:id}"): learners(303, 404, data={"test-1": "1", "confirm": "1"}),
+    ("POST", T + "/{attempt_id:id}/entwurf"): learners(204, 404, data={"test-1": "1"}),
     ("GET", T + "/{attempt_id:id}/ergebnis"): learners(
         200, 404, params={"attempt_id": "{submitted_attempt}"}
     ),

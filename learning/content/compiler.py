@@ -33,7 +33,7 @@ from learning.content.model import (
     GlossaryEntry,
     Lesson,
 )
-from learning.content.pools import draw_counts
+from learning.content.pools import draw_counts, time_limit
 from learning.content.slug import is_valid_id
 
 LESSON_FILE_RE = re.compile(r"\d+-[^/]+\.md")
@@ -291,6 +291,7 @@ class _CourseCompiler:
                 sources_html=sources_html,
                 path=relative_path(path, self.dir.parent),
                 draw=draw_counts(source.front, tuple(pages), source.ctx, is_test=kind == "test"),
+                time_limit=time_limit(source.front, source.ctx, is_test=kind == "test"),
             )
             if kind == "test":
                 self.check_test(lesson, source)

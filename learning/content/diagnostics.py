@@ -25,6 +25,7 @@ CODES: dict[str, str] = {
     "E130": "'draw' außerhalb des Abschlusstests",
     "E131": "'draw' nennt eine Seite, die es im Test nicht gibt",
     "E132": "'draw' ist keine Zahl von 1 bis zur Zahl der Fragen der Seite",
+    "E133": "'time_limit' außerhalb des Abschlusstests",
     "E120": "Kursordner oder course.md fehlt (die letzte fehlerfreie Fassung bleibt online)",
     "E115": "Steuerzeichen in der Datei",
     "E201": "Text vor der ersten Seitenüberschrift (##)",

@@ -85,6 +85,8 @@ LESSON_SCHEMA: Mapping[str, Field] = {
     "sources": Field("strlist", default=()),
     # Test only: how many questions each attempt draws from a page (page id: number).
     "draw": Field("intmap", default={}),
+    # Test only: minutes per attempt, enforced by the server; absent: no limit.
+    "time_limit": Field("int", default=None, check=_range(1, 600)),
 }
 GLOSSARY_SCHEMA: Mapping[str, Field] = {
     "title": Field("str", default="Glossar"),

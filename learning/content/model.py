@@ -139,6 +139,8 @@ class Lesson:
     path: str
     # Test only: (page id, questions drawn per attempt); a page not named keeps all.
     draw: tuple[tuple[str, int], ...] = ()
+    # Test only: minutes per attempt; 0 for no limit.
+    time_limit: int = 0
 
     def draw_count(self, page: Page) -> int:
         return dict(self.draw).get(page.id, len(page.questions))

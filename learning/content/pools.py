@@ -1,4 +1,4 @@
-"""Question pools of the final test: `draw:` in the test's front matter, checked."""
+"""Options of the final test in its front matter: `draw` (question pools), `time_limit`."""
 
 from __future__ import annotations
 
@@ -44,3 +44,18 @@ def draw_counts(
             continue
         result.append((page_id, count))
     return tuple(result)
+
+
+def time_limit(front: FrontMatter | None, ctx: FileContext, *, is_test: bool) -> int:
+    """The test's `time_limit` in minutes (the schema checked the range); 0 for none."""
+    value = front.values.get("time_limit") if front is not None else None
+    if not isinstance(value, int) or front is None:
+        return 0
+    if not is_test:
+        ctx.error(
+            front.line("time_limit"),
+            "E133",
+            "'time_limit' gibt es nur im Abschlusstest (kind: test).",
+        )
+        return 0
+    return value

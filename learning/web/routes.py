@@ -27,6 +27,7 @@ from learning.web import (
     learner_data,
     lesson,
     password_change,
+    test_answers,
     trainer,
 )
 from learning.web.guards import ADMIN, ANYONE, LEARNER, SIGNED_IN, STAFF, get, post
@@ -74,6 +75,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
         post("/courses/{course_id}/test/start", final_test.start, LEARNER),
         get("/courses/{course_id}/test/{attempt_id:id}", final_test.attempt_form, LEARNER),
         post("/courses/{course_id}/test/{attempt_id:id}", final_test.submit, LEARNER),
+        post("/courses/{course_id}/test/{attempt_id:id}/entwurf", test_answers.autosave, LEARNER),
         get("/courses/{course_id}/test/{attempt_id:id}/ergebnis", final_test.result, LEARNER),
         get("/courses/{course_id}/zertifikat", certificates.download, LEARNER),
         get("/lernstand", learner_data.overview, LEARNER),

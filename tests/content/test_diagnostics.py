@@ -123,6 +123,12 @@ CASES = [
         "90-test.md",
         "t1: 2",
     ),
+    Case(
+        "E133",
+        {"01-a.md": LESSON_MD.replace("title: A\n", "title: A\ntime_limit: 30\n")},
+        "01-a.md",
+        "time_limit",
+    ),
     Case("E201", {"01-a.md": lesson("Einleitung ohne Seite.\n\n## Seite\n")}, "01-a.md", "Einl"),
     Case(
         "E202",

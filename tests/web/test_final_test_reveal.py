@@ -56,7 +56,7 @@ async def test_failed_attempt_shows_no_correct_answer_not_even_in_the_source(
     await login_as("learner")
     await enrol(client)
     first = await start_test(client)
-    await submit_test(client, first, {"test-1": "2", "test-2": "1"})
+    await submit_test(client, first, {"test-1": "2", "test-2": "1", "confirm": "1"})
     html = await _result_html(client, first)
     assert not _shows_key(html)
     page = BeautifulSoup(html, "html.parser")
