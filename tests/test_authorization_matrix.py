@@ -125,6 +125,7 @@ ADMIN_ROUTES: dict[tuple[str, str], tuple[Outcome, dict[str, Any]]] = {
     ("POST", U + "/invite"): (200, {}),
     ("POST", U + "/reset-link"): (200, {}),
     ("POST", U + "/enrol"): (303, {"data": {"course": COURSE}}),
+    ("POST", U + "/zeitausgleich"): (303, {"data": {"extra_minutes": "10", "extra_percent": "0"}}),
     ("POST", U + "/reset-progress"): (303, {"data": {"course": COURSE, "confirm": "ja"}}),
     ("GET", U + "/export"): (200, {}),
     ("POST", U + "/anonymise"): (303, {"data": {"confirm": "ja"}}),
