@@ -50,7 +50,7 @@ async def test_open_questions_are_named_and_graded_only_after_confirmation(
         ("Frage 3", f"{_url(attempt)}#q-test-3"),
     ]
     form = tag(page, "form", action=_url(attempt))
-    fields = {el["name"]: el["value"] for el in form.find_all("input", type="hidden")}
+    fields = {attr(el, "name"): attr(el, "value") for el in form.find_all("input", type="hidden")}
     assert fields["test-1"] == "1" and fields["confirm"] == "1"
     button = tag(form, "button", type="submit")
     assert button.get_text(strip=True) == "Trotzdem abgeben"
