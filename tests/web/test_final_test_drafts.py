@@ -218,3 +218,15 @@ async def test_admin_extra_time_is_audited_and_lengthens_the_next_attempt(
     attempt = await start_test(client)
     text = tag(soup(await client.get(_url(attempt))), id="time-left").get_text()
     assert "Noch 35 Minuten." in text  # 20 minutes * 1.5 + 5
+
+
+async def test_confirmation_step_in_english(client: httpx.AsyncClient, login_as: LoginAs) -> None:
+    await login_as("learner")
+    await enrol(client)
+    attempt = await start_test(client)
+    token = await csrf_for(client, _url(attempt))
+    await client.post("/sprache", data={"lang": "en", "next": "/", "csrf_token": token})
+    page = soup(await submit_test(client, attempt, {"test-1": "1"}))
+    assert tag(page, "h1").get_text(strip=True) == "Submit the test?"
+    assert page.find("button", string="Submit anyway") is not None
+    assert "2 questions are unanswered." in page.get_text()
