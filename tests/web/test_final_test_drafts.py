@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from learning.content.catalog import Catalog
 from learning.core.clock import FrozenClock
-from learning.store import audit, drafts
+from learning.store import audit, drafts, privacy
 from learning.web.services import Services
 from tests.conftest import CreateUser, LoginAs, attr, csrf_for, log_in, soup, tag
 from tests.helpers import FIXTURE_COURSES
@@ -230,3 +230,21 @@ async def test_confirmation_step_in_english(client: httpx.AsyncClient, login_as:
     assert tag(page, "h1").get_text(strip=True) == "Submit the test?"
     assert page.find("button", string="Submit anyway") is not None
     assert "2 questions are unanswered." in page.get_text()
+
+
+async def test_extra_time_is_in_the_export_and_gone_with_drafts_after_anonymising(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services, clock: FrozenClock
+) -> None:
+    learner = await login_as("learner")
+    await enrol(client)
+    attempt = await start_test(client)
+    token = await csrf_for(client, _url(attempt))
+    await client.post(f"{_url(attempt)}/entwurf", data={"test-1": "1", "csrf_token": token})
+    async with services.db.transaction() as tx:
+        await drafts.set_extra_time_in(tx, learner.id, drafts.ExtraTime(10, 25))
+    exported = await privacy.export_learner(services.db, learner.id, now=clock())
+    assert exported["extra_time"] == [{"minutes": 10, "percent": 25}]
+    async with services.db.transaction() as tx:
+        await privacy.anonymise(tx, learner.id)
+    assert await services.db.scalar("SELECT count(*) FROM extra_time") == 0
+    assert await services.db.scalar("SELECT count(*) FROM test_drafts") == 0
