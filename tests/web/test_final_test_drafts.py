@@ -46,8 +46,8 @@ async def test_open_questions_are_named_and_graded_only_after_confirmation(
     assert tag(page, "h1").get_text(strip=True) == "Test abgeben?"
     links = tag(page, "ul", class_="unanswered").find_all("a")
     assert [(a.get_text(strip=True), a["href"]) for a in links] == [
-        ("Frage 2", f"{_url(attempt)}#q-test-2"),
-        ("Frage 3", f"{_url(attempt)}#q-test-3"),
+        ("Frage 2", f"{_url(attempt)}?offen#q-test-2"),
+        ("Frage 3", f"{_url(attempt)}?offen#q-test-3"),
     ]
     form = tag(page, "form", action=_url(attempt))
     fields = {attr(el, "name"): attr(el, "value") for el in form.find_all("input", type="hidden")}
