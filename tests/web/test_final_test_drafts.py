@@ -147,6 +147,8 @@ async def test_late_submit_is_graded_on_the_draft_saved_in_time(
     _timed(services, tmp_path, 10)
     await login_as("learner")
     await enrol(client)
+    intro = soup(await client.get(f"/courses/{COURSE}/test"))
+    assert "Zeitbegrenzung: 10 Minuten je Versuch" in tag(intro, "ul", class_="facts").get_text()
     attempt = await start_test(client)
     page = soup(await client.get(_url(attempt)))
     assert "Noch 10 Minuten." in tag(page, id="time-left").get_text()
