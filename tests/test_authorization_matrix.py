@@ -125,6 +125,7 @@ ADMIN_ROUTES: dict[tuple[str, str], tuple[Outcome, dict[str, Any]]] = {
     ("POST", U + "/invite"): (200, {}),
     ("POST", U + "/reset-link"): (200, {}),
     ("POST", U + "/enrol"): (303, {"data": {"course": COURSE}}),
+    ("POST", U + "/zeitausgleich"): (303, {"data": {"extra_minutes": "10", "extra_percent": "0"}}),
     ("POST", U + "/reset-progress"): (303, {"data": {"course": COURSE, "confirm": "ja"}}),
     ("GET", U + "/export"): (200, {}),
     ("POST", U + "/anonymise"): (303, {"data": {"confirm": "ja"}}),
@@ -187,7 +188,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", T): learners(200, 200),
     ("POST", T + "/start"): learners(303, 303),
     ("GET", T + "/{attempt_id:id}"): learners(200, 404),
-    ("POST", T + "/{attempt_id:id}"): learners(303, 404, data={"test-1": "1"}),
+    ("POST", T + "/{attempt_id:id}"): learners(303, 404, data={"test-1": "1", "confirm": "1"}),
+    ("POST", T + "/{attempt_id:id}/entwurf"): learners(204, 404, data={"test-1": "1"}),
     ("GET", T + "/{attempt_id:id}/ergebnis"): learners(
         200, 404, params={"attempt_id": "{submitted_attempt}"}
     ),

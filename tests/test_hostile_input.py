@@ -227,7 +227,9 @@ async def test_final_test_text_answer(
     await login_as("learner")
     await enrol(client)
     attempt = await start_test(client)
-    response = await submit_test(client, attempt, {"test-1": payload, "test-3": payload})
+    response = await submit_test(
+        client, attempt, {"test-1": payload, "test-3": payload, "confirm": "1"}
+    )
     # Length is the grading's to judge (the result says "zu lang"); control characters never.
     if refusal(payload, len(payload)) is CONTROL:
         assert_refused(response, CONTROL)

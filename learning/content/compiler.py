@@ -33,6 +33,7 @@ from learning.content.model import (
     GlossaryEntry,
     Lesson,
 )
+from learning.content.pools import draw_counts, time_limit
 from learning.content.slug import is_valid_id
 
 LESSON_FILE_RE = re.compile(r"\d+-[^/]+\.md")
@@ -150,6 +151,7 @@ class _CourseCompiler:
             content_hash=content_hash,
             media_dir=self.media_dir,
             glossary_title=glossary_title,
+            reveal=str(values["reveal"]),
         )
         return CompileResult(course, (), self.diags.sorted_warnings())
 
@@ -288,6 +290,8 @@ class _CourseCompiler:
                 pages=tuple(pages),
                 sources_html=sources_html,
                 path=relative_path(path, self.dir.parent),
+                draw=draw_counts(source.front, tuple(pages), source.ctx, is_test=kind == "test"),
+                time_limit=time_limit(source.front, source.ctx, is_test=kind == "test"),
             )
             if kind == "test":
                 self.check_test(lesson, source)

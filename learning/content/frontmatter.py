@@ -15,12 +15,13 @@ from learning.content.slug import is_valid_id
 # libyaml's loader is several times faster; same safe constructors.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-FieldKind = Literal["str", "int", "bool", "strlist"]
+FieldKind = Literal["str", "int", "bool", "strlist", "intmap"]
 _KIND_NAMES: dict[FieldKind, str] = {
     "str": "ein Text",
     "int": "eine ganze Zahl",
     "bool": "true oder false",
     "strlist": "eine Liste von Texten",
+    "intmap": "eine Zuordnung 'id: Zahl'",
 }
 
 
@@ -48,11 +49,20 @@ def _range(low: int, high: int | None = None) -> Callable[[object], str | None]:
     return check
 
 
+def _reveal_check(value: object) -> str | None:
+    if value not in REVEAL_POLICIES:
+        return "muss " + ", ".join(f"'{p}'" for p in REVEAL_POLICIES) + " sein"
+    return None
+
+
 def _kind_check(value: object) -> str | None:
     if value not in ("lesson", "test"):
         return "muss 'lesson' oder 'test' sein"
     return None
 
+
+# When the result page of the final test may show the correct answers.
+REVEAL_POLICIES = ("after_pass_or_last", "after_attempt", "after_pass", "after_last_attempt")
 
 COURSE_SCHEMA: Mapping[str, Field] = {
     "id": Field("str", required=True, check=_id_check),
@@ -66,12 +76,17 @@ COURSE_SCHEMA: Mapping[str, Field] = {
     "open": Field("bool", default=True),
     "authors": Field("strlist", default=()),
     "description": Field("str", default=""),
+    "reveal": Field("str", default=REVEAL_POLICIES[0], check=_reveal_check),
 }
 LESSON_SCHEMA: Mapping[str, Field] = {
     "id": Field("str", required=True, check=_id_check),
     "title": Field("str", required=True),
     "kind": Field("str", default="lesson", check=_kind_check),
     "sources": Field("strlist", default=()),
+    # Test only: how many questions each attempt draws from a page (page id: number).
+    "draw": Field("intmap", default={}),
+    # Test only: minutes per attempt, enforced by the server; absent: no limit.
+    "time_limit": Field("int", default=None, check=_range(1, 600)),
 }
 GLOSSARY_SCHEMA: Mapping[str, Field] = {
     "title": Field("str", default="Glossar"),
@@ -149,6 +164,8 @@ def parse(
             front.key_lines[key] = key_node.start_mark.line + 2
             if isinstance(value_node, yaml.SequenceNode):
                 front.item_lines[key] = [item.start_mark.line + 2 for item in value_node.value]
+            elif isinstance(value_node, yaml.MappingNode):
+                front.item_lines[key] = [k.start_mark.line + 2 for k, _ in value_node.value]
     return _check(data, front, schema, path, diags)
 
 
@@ -212,6 +229,7 @@ def _type_problem(kind: FieldKind, value: object) -> str | None:
         "int": isinstance(value, int) and not isinstance(value, bool),
         "bool": isinstance(value, bool),
         "strlist": isinstance(value, list) and all(isinstance(v, str) for v in value),
+        "intmap": isinstance(value, dict) and all(isinstance(k, str) for k in value),
     }[kind]
     if valid:
         texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []

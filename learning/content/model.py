@@ -137,6 +137,13 @@ class Lesson:
     pages: tuple[Page, ...]
     sources_html: tuple[str, ...]
     path: str
+    # Test only: (page id, questions drawn per attempt); a page not named keeps all.
+    draw: tuple[tuple[str, int], ...] = ()
+    # Test only: minutes per attempt; 0 for no limit.
+    time_limit: int = 0
+
+    def draw_count(self, page: Page) -> int:
+        return dict(self.draw).get(page.id, len(page.questions))
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +172,8 @@ class Course:
     content_hash: str
     media_dir: Path
     glossary_title: str = "Glossar"
+    # When the final test's result page shows the correct answers (REVEAL_POLICIES).
+    reveal: str = "after_pass_or_last"
     _pages: Mapping[str, Page] = field(init=False, repr=False, compare=False)
     _questions: Mapping[str, Question] = field(init=False, repr=False, compare=False)
     _lesson_of: Mapping[str, Lesson] = field(init=False, repr=False, compare=False)

@@ -27,6 +27,8 @@ class Attempt:
     submitted_at: str | None
     score: float | None
     passed: bool | None
+    # UTC text as stored; None when the test has no time limit.
+    deadline: str | None = None
 
     @property
     def submitted(self) -> bool:
@@ -73,6 +75,8 @@ def _attempt(row: Any, questions: list[dict[str, Any]] | None = None) -> Attempt
         submitted_at=row["submitted_at"],
         score=row["score"],
         passed=None if row["passed"] is None else bool(row["passed"]),
+        # Absent in rows read by code older than migration 0060 (its own tests).
+        deadline=row["deadline"] if "deadline" in row.keys() else None,
     )
 
 
@@ -112,12 +116,21 @@ async def create_attempt(
     questions: list[dict[str, Any]],
     shuffle: dict[str, list[int]],
     now: datetime,
+    deadline: datetime | None = None,
 ) -> int:
     snapshot_id = await snapshot_id_in(tx, course_id, content_hash, questions)
     return await tx.insert(
         "INSERT INTO test_attempts (user_id, course_id, content_hash, snapshot_id, shuffle,"
-        " started_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (user_id, course_id, content_hash, snapshot_id, json.dumps(shuffle), to_db(now)),
+        " started_at, deadline) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            user_id,
+            course_id,
+            content_hash,
+            snapshot_id,
+            json.dumps(shuffle),
+            to_db(now),
+            None if deadline is None else to_db(deadline),
+        ),
     )
 
 

@@ -39,6 +39,7 @@ _EXPORT_TABLES: dict[str, str] = {
     "completions": "course_id, completed_at, score, attempt_id",
     "certificates": "code, course_id, learner_name, course_title, issued_at",
     "sessions": "created_at, last_seen",
+    "extra_time": "minutes, percent",
 }
 
 
@@ -130,8 +131,14 @@ async def _forget_identity(
     )
     await tx.execute("UPDATE certificates SET learner_name = ? WHERE user_id = ?", (name, user_id))
     await tx.execute("DELETE FROM login_attempts WHERE email = ?", (old_email,))
-    for table in ("sessions", "invitations", "reflections"):
+    for table in ("sessions", "invitations", "reflections", "extra_time"):
         await tx.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))  # noqa: S608 - table names from a fixed tuple
+    # Drafts are unsubmitted answers: nothing the reports count.
+    await tx.execute(
+        "DELETE FROM test_drafts WHERE attempt_id IN"
+        " (SELECT id FROM test_attempts WHERE user_id = ?)",
+        (user_id,),
+    )
     await tx.execute(
         "UPDATE audit_log SET actor_email = ? WHERE actor_id = ? OR actor_email = ? COLLATE NOCASE",
         (email, user_id, old_email),

@@ -14,7 +14,7 @@ from learning.accounts.emails import valid_email
 from learning.accounts.signing import Purpose
 from learning.core.i18n import N_
 from learning.core.text import clean_text
-from learning.store import privacy, user_admin, users
+from learning.store import drafts, privacy, user_admin, users
 from learning.store.db import Transaction
 from learning.store.users import ROLES, Role, User
 from learning.web.admin_common import audit, course_from_form, courses
@@ -162,6 +162,7 @@ async def _detail_context(request: Request, user: User) -> dict[str, object]:
         "groups": await users.list_groups(services.db),
         "roles": ROLE_LABELS,
         "anonymised": await privacy.is_anonymised(services.db, user.id),
+        "extra_time": await drafts.extra_time(services.db, user.id),
     }
 
 

@@ -4,65 +4,29 @@ from __future__ import annotations
 
 import random
 import secrets
-from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from learning.content.model import Course, Question
-from learning.content.snapshot import question_from_json, question_to_json
+from learning.core.clock import from_db
 from learning.core.i18n import N_
-from learning.rules import grading
+from learning.rules import grading, timing
 from learning.rules.completion import try_complete
-from learning.store import attempts
+from learning.rules.reveal import may_reveal
+from learning.store import attempts, drafts
 from learning.store import page_views as progress
 from learning.store.db import NotFound
 from learning.web.flash import redirect
 from learning.web.lesson import _multi
 from learning.web.resolve import course_or_404, current_user, int_param, services_of
 from learning.web.templating import render
+from learning.web.test_answers import answers_only, prefill, unanswered
+from learning.web.test_items import TestItem, items_of, snapshot
 
-SHUFFLED_TYPES = ("single", "multiple", "ordering")
-
-
-@dataclass(frozen=True, slots=True)
-class TestItem:
-    """A question of an attempt, as frozen at its start, with its option order."""
-
-    section: str
-    question: Question
-    order: list[int]
-
-
-def snapshot(
-    course: Course, rng: random.Random
-) -> tuple[list[dict[str, Any]], dict[str, list[int]]]:
-    test = course.test
-    if test is None:
-        return [], {}
-    items: list[dict[str, Any]] = []
-    shuffle: dict[str, list[int]] = {}
-    for page in test.pages:
-        for q in page.questions:
-            items.append({"section": page.title, "question": question_to_json(q)})
-            positions = [o.position for o in q.options]
-            if q.type in SHUFFLED_TYPES:
-                rng.shuffle(positions)
-            shuffle[q.id] = positions
-    return items, shuffle
-
-
-def items_of(attempt: attempts.Attempt) -> list[TestItem]:
-    return [
-        TestItem(
-            str(entry["section"]),
-            q := question_from_json(entry["question"]),
-            attempt.shuffle.get(q.id, [o.position for o in q.options]),
-        )
-        for entry in attempt.questions
-    ]
+__all__ = ["attempt_form", "intro", "result", "snapshot", "start", "submit"]
 
 
 async def intro(request: Request) -> Response:
@@ -73,7 +37,7 @@ async def intro(request: Request) -> Response:
         raise HTTPException(404)
     tries = await attempts.attempts(services.db, user.id, course.id)
     open_attempt = next((a for a in tries if not a.submitted), None)
-    question_count = sum(len(p.questions) for p in course.test.pages)
+    question_count = sum(course.test.draw_count(p) for p in course.test.pages)
     return render(
         request,
         "test_intro.html",
@@ -95,6 +59,9 @@ async def start(request: Request) -> Response:
     if course.test is None or not await progress.is_enrolled(services.db, user.id, course.id):
         raise HTTPException(404)
     items, shuffle = snapshot(course, random.Random(secrets.randbits(64)))  # noqa: S311 - shuffling, not secrecy
+    now = services.clock()
+    extra = await drafts.extra_time(services.db, user.id)
+    end = timing.deadline(now, course.test.time_limit, extra.minutes, extra.percent)
     async with services.db.transaction() as tx:
         existing = await attempts.open_attempt_in(tx, user.id, course.id)
         if existing is not None:
@@ -115,7 +82,8 @@ async def start(request: Request) -> Response:
                 content_hash=course.content_hash,
                 questions=items,
                 shuffle=shuffle,
-                now=services.clock(),
+                now=now,
+                deadline=end,
             )
     return RedirectResponse(f"/courses/{course.id}/test/{attempt_id}", status_code=303)
 
@@ -134,20 +102,39 @@ async def _own_attempt(request: Request) -> tuple[Course, attempts.Attempt]:
 
 
 async def attempt_form(request: Request) -> Response:
+    services = services_of(request)
     course, attempt = await _own_attempt(request)
     if attempt.submitted:
         return RedirectResponse(f"/courses/{course.id}/test/{attempt.id}/ergebnis", status_code=303)
     items = items_of(attempt)
-    sections: list[tuple[str, list[TestItem]]] = []
+    saved = await drafts.draft(services.db, attempt.id, attempt.user_id)
+    sections: list[tuple[str, list[tuple[TestItem, object]]]] = []
     for item in items:
         if not sections or sections[-1][0] != item.section:
             sections.append((item.section, []))
-        sections[-1][1].append(item)
+        sections[-1][1].append((item, prefill(item.question, saved)))
     return render(
         request,
         "test_attempt.html",
-        {"course": course, "attempt": attempt, "sections": sections, "count": len(items)},
+        {
+            "course": course,
+            "attempt": attempt,
+            "sections": sections,
+            "count": len(items),
+            **_time_context(attempt, services.clock()),
+        },
     )
+
+
+def _time_context(attempt: attempts.Attempt, now: datetime) -> dict[str, object]:
+    if attempt.deadline is None:
+        return {"deadline": None}
+    end = from_db(attempt.deadline)
+    return {
+        "deadline": attempt.deadline,
+        "minutes_left": timing.minutes_left(end, now),
+        "time_over": now > end,
+    }
 
 
 async def submit(request: Request) -> Response:
@@ -157,8 +144,60 @@ async def submit(request: Request) -> Response:
     result_url = f"/courses/{course.id}/test/{attempt.id}/ergebnis"
     if attempt.submitted:
         return redirect(request, result_url, N_("Dieser Versuch wurde bereits abgegeben."), "info")
-    form = _multi(await request.form())
-    scored = grading.score_test([item.question for item in items_of(attempt)], form)
+    raw = _multi(await request.form())
+    items = items_of(attempt)
+    questions = [item.question for item in items]
+    form = answers_only(questions, raw)
+    now = services.clock()
+    late = timing.is_late(None if attempt.deadline is None else from_db(attempt.deadline), now)
+    if late:
+        # Graded on what was saved in time, never on what arrived after the end.
+        form = await drafts.draft(services.db, attempt.id, user.id)
+    elif "save" in raw or ("confirm" not in raw and unanswered(questions, form)):
+        async with services.db.transaction() as tx:
+            await drafts.save_draft(tx, attempt.id, user.id, form, now)
+        if "save" in raw:
+            return redirect(
+                request,
+                f"/courses/{course.id}/test/{attempt.id}",
+                N_("Ihre Antworten sind zwischengespeichert."),
+                "success",
+            )
+        return _confirm(request, course, attempt, items, form)
+    return await _grade(request, course, attempt, questions, form, late=late)
+
+
+def _confirm(
+    request: Request,
+    course: Course,
+    attempt: attempts.Attempt,
+    items: list[TestItem],
+    form: drafts.Form,
+) -> Response:
+    """The step between a submit with open questions and its grading: which ones, and
+    a button to submit anyway; the answers ride along as hidden fields."""
+    missing = [(index + 1, items[index]) for index in unanswered([i.question for i in items], form)]
+    hidden = [(name, value) for name, values in form.items() for value in values]
+    return render(
+        request,
+        "test_confirm.html",
+        {"course": course, "attempt": attempt, "missing": missing, "hidden": hidden},
+    )
+
+
+async def _grade(
+    request: Request,
+    course: Course,
+    attempt: attempts.Attempt,
+    questions: list[Question],
+    form: drafts.Form,
+    *,
+    late: bool,
+) -> Response:
+    services = services_of(request)
+    user = current_user(request)
+    result_url = f"/courses/{course.id}/test/{attempt.id}/ergebnis"
+    scored = grading.score_test(questions, form)
     answers = [attempts.AttemptAnswer(a.question.id, a.response, a.correct) for a in scored.answers]
     score = scored.percent
     passed = score >= course.pass_mark
@@ -167,10 +206,22 @@ async def submit(request: Request) -> Response:
         stored = await attempts.submit_attempt(
             tx, attempt.id, score=score, passed=passed, answers=answers, now=now
         )
+        if stored:
+            await drafts.delete_draft_in(tx, attempt.id)
         if stored and passed:
             await try_complete(tx, course, user, now)
     if not stored:
         return redirect(request, result_url, N_("Dieser Versuch wurde bereits abgegeben."), "info")
+    if late:
+        return redirect(
+            request,
+            result_url + "#ergebnis",
+            N_(
+                "Die Zeit war abgelaufen. Bewertet wurden die Antworten, die bis zum Ende der"
+                " Zeit gespeichert waren."
+            ),
+            "info",
+        )
     return RedirectResponse(result_url + "#ergebnis", status_code=303)
 
 
@@ -180,8 +231,16 @@ async def result(request: Request) -> Response:
     if not attempt.submitted:
         return RedirectResponse(f"/courses/{course.id}/test/{attempt.id}", status_code=303)
     stored = await attempts.attempt_answers(services.db, attempt.id)
+    user = current_user(request)
+    tries = await attempts.attempts(services.db, user.id, course.id)
+    attempts_left = max(course.max_attempts - len(tries), 0)
+    reveal = may_reveal(
+        course.reveal, passed=any(a.passed for a in tries), attempts_left=attempts_left
+    )
+    items = items_of(attempt)
     rows = []
-    for item in items_of(attempt):
+    # Until the answers may be revealed nothing about an option reaches the template.
+    for item in items if reveal else ():
         answer = stored.get(item.question.id)
         grade = (
             grading.grade(item.question, answer.response)
@@ -189,8 +248,6 @@ async def result(request: Request) -> Response:
             else None
         )
         rows.append({"item": item, "answer": answer, "grade": grade})
-    user = current_user(request)
-    tries = await attempts.attempts(services.db, user.id, course.id)
     completion = (await attempts.completions(services.db, user.id)).get(course.id)
     return render(
         request,
@@ -199,8 +256,24 @@ async def result(request: Request) -> Response:
             "course": course,
             "attempt": attempt,
             "rows": rows,
-            "attempts_left": max(course.max_attempts - len(tries), 0),
+            "reveal": reveal,
+            "missed": _missed_topics(items, stored),
+            "reread": [lesson for lesson in course.lessons if lesson.kind == "lesson"],
+            "attempts_left": attempts_left,
             "completion": completion,
             "all_seen": completion is not None,
         },
     )
+
+
+def _missed_topics(
+    items: list[TestItem], stored: dict[str, attempts.AttemptAnswer]
+) -> list[tuple[str, int, int]]:
+    """(group title, questions missed, questions drawn) for every group with a miss."""
+    counts: dict[str, list[int]] = {}
+    for item in items:
+        answer = stored.get(item.question.id)
+        entry = counts.setdefault(item.section, [0, 0])
+        entry[0] += 0 if answer is not None and answer.correct else 1
+        entry[1] += 1
+    return [(title, wrong, total) for title, (wrong, total) in counts.items() if wrong]

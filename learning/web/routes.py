@@ -13,6 +13,7 @@ from starlette.staticfiles import StaticFiles
 from learning.core.config import Settings
 from learning.web import (
     account,
+    admin_extra_time,
     admin_groups,
     admin_import,
     admin_reports,
@@ -27,6 +28,7 @@ from learning.web import (
     learner_data,
     lesson,
     password_change,
+    test_answers,
     trainer,
 )
 from learning.web.guards import ADMIN, ANYONE, LEARNER, SIGNED_IN, STAFF, get, post
@@ -74,6 +76,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
         post("/courses/{course_id}/test/start", final_test.start, LEARNER),
         get("/courses/{course_id}/test/{attempt_id:id}", final_test.attempt_form, LEARNER),
         post("/courses/{course_id}/test/{attempt_id:id}", final_test.submit, LEARNER),
+        post("/courses/{course_id}/test/{attempt_id:id}/entwurf", test_answers.autosave, LEARNER),
         get("/courses/{course_id}/test/{attempt_id:id}/ergebnis", final_test.result, LEARNER),
         get("/courses/{course_id}/zertifikat", certificates.download, LEARNER),
         get("/lernstand", learner_data.overview, LEARNER),
@@ -96,6 +99,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
         post("/admin/users/{user_id:id}/invite", admin_users.user_invite, ADMIN),
         post("/admin/users/{user_id:id}/reset-link", admin_users.user_reset_link, ADMIN),
         post("/admin/users/{user_id:id}/enrol", admin_users.user_enrol, ADMIN),
+        post("/admin/users/{user_id:id}/zeitausgleich", admin_extra_time.extra_time_update, ADMIN),
         post("/admin/users/{user_id:id}/reset-progress", admin_users.user_reset_progress, ADMIN),
         get("/admin/users/{user_id:id}/export", admin_users.user_export, ADMIN),
         post("/admin/users/{user_id:id}/anonymise", admin_users.user_anonymise, ADMIN),

@@ -53,7 +53,7 @@ def _take_test(page: Page, answers: dict[str, str]) -> None:
             page.keyboard.type(value)
         else:
             _choose(page, f"input[name='{name}'][value='{value}']")
-    _activate(page, ".test-form button[type=submit]")
+    _activate(page, ".test-form button[type=submit]:not([name=save])")
 
 
 def test_whole_learner_path_by_keyboard(
@@ -162,7 +162,11 @@ def test_axe_on_every_learner_page_type(page: Page, live_server: LiveServer) -> 
         _assert_accessible(page, path or "overview")
     page.locator("form[action$='/test/start'] button").click()
     _assert_accessible(page, "test attempt")
-    page.locator(".test-form button[type=submit]").click()
+    page.locator(".test-form button[name=save]").click()
+    _assert_accessible(page, "test attempt, saved")
+    page.locator(".test-form button[type=submit]:not([name=save])").click()
+    _assert_accessible(page, "confirmation of open questions")
+    page.get_by_role("button", name="Trotzdem abgeben").click()
     _assert_accessible(page, "test result")
     for path in ("/lernstand", "/notizen"):
         page.goto(base + path)
@@ -179,3 +183,33 @@ def test_lesson_page_reflows_at_320_px(page: Page, live_server: LiveServer) -> N
         page.goto(f"{live_server.url}/courses/{COURSE}/pages/{page_id}")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{page_id} scrolls sideways by {overflow}px at 320px"
+
+
+def test_autosave_keeps_answers_without_a_live_region_chattering(
+    page: Page, live_server: LiveServer
+) -> None:
+    email = next(_emails)
+    live_server.add_user(email)
+    log_in_by_keyboard(page, live_server, email)
+    page.goto(f"{live_server.url}/courses/{COURSE}")
+    page.locator(f"form[action='/courses/{COURSE}/enrol'] button").first.click()
+    page.goto(f"{live_server.url}/courses/{COURSE}/test")
+    with page.expect_navigation():
+        page.locator("form[action$='/test/start'] button").click()
+    attempt_url = page.url
+    _choose(page, "input[name='test-2'][value='2']")
+    status = page.locator("#autosave-status")
+    status.filter(has_text="Automatisch gespeichert um").wait_for(timeout=10_000)
+    # The save is quiet: the status is no live region and the alert region stays empty.
+    assert status.get_attribute("role") is None and status.get_attribute("aria-live") is None
+    assert page.locator("#autosave-error").inner_text() == ""
+    page.goto(attempt_url)
+    assert page.locator("input[name='test-2'][value='2']").is_checked()
+    # Submitting with open questions lands on the confirmation, which names them.
+    _activate(page, ".test-form button[type=submit]:not([name=save])")
+    assert page.locator("h1").inner_text() == "Test abgeben?"
+    assert page.locator("ul.unanswered a").all_inner_texts() == ["Frage 1", "Frage 3"]
+    with page.expect_navigation():
+        page.locator("ul.unanswered a").first.click()
+    assert page.url.endswith("?offen#q-test-1"), page.url
+    assert page.locator("input[name='test-2'][value='2']").is_checked()

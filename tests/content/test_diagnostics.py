@@ -105,6 +105,30 @@ CASES = [
         "01-a.md",
         "mit NUL",
     ),
+    Case(
+        "E130",
+        {"01-a.md": LESSON_MD.replace("title: A\n", "title: A\ndraw:\n  s1: 1\n")},
+        "01-a.md",
+        "draw:",
+    ),
+    Case(
+        "E131",
+        {"90-test.md": TEST_MD.replace("kind: test\n", "kind: test\ndraw:\n  t9: 1\n")},
+        "90-test.md",
+        "t9: 1",
+    ),
+    Case(
+        "E132",
+        {"90-test.md": TEST_MD.replace("kind: test\n", "kind: test\ndraw:\n  t1: 2\n")},
+        "90-test.md",
+        "t1: 2",
+    ),
+    Case(
+        "E133",
+        {"01-a.md": LESSON_MD.replace("title: A\n", "title: A\ntime_limit: 30\n")},
+        "01-a.md",
+        "time_limit",
+    ),
     Case("E201", {"01-a.md": lesson("Einleitung ohne Seite.\n\n## Seite\n")}, "01-a.md", "Einl"),
     Case(
         "E202",

@@ -58,7 +58,8 @@ async def test_pages_are_valid_html(
         pages[page] = (await client.get(f"/courses/{COURSE}/pages/{page}")).text
     attempt = await start_test(client)
     pages["attempt"] = (await client.get(f"/courses/{COURSE}/test/{attempt}")).text
-    await submit_test(client, attempt, {"test-1": "1"})
+    pages["confirm"] = (await submit_test(client, attempt, {"test-1": "1"})).text
+    await submit_test(client, attempt, {"test-1": "1", "confirm": "1"})
     for name, path in {
         "course": f"/courses/{COURSE}",
         "intro": f"/courses/{COURSE}/test",
