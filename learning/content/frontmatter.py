@@ -15,12 +15,13 @@ from learning.content.slug import is_valid_id
 # libyaml's loader is several times faster; same safe constructors.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-FieldKind = Literal["str", "int", "bool", "strlist"]
+FieldKind = Literal["str", "int", "bool", "strlist", "mapping"]
 _KIND_NAMES: dict[FieldKind, str] = {
     "str": "ein Text",
     "int": "eine ganze Zahl",
     "bool": "true oder false",
     "strlist": "eine Liste von Texten",
+    "mapping": "eine Zuordnung 'schlüssel: wert'",
 }
 
 
@@ -66,6 +67,7 @@ COURSE_SCHEMA: Mapping[str, Field] = {
     "open": Field("bool", default=True),
     "authors": Field("strlist", default=()),
     "description": Field("str", default=""),
+    "item_checks": Field("mapping", default=None),
 }
 LESSON_SCHEMA: Mapping[str, Field] = {
     "id": Field("str", required=True, check=_id_check),
@@ -212,6 +214,7 @@ def _type_problem(kind: FieldKind, value: object) -> str | None:
         "int": isinstance(value, int) and not isinstance(value, bool),
         "bool": isinstance(value, bool),
         "strlist": isinstance(value, list) and all(isinstance(v, str) for v in value),
+        "mapping": isinstance(value, dict),
     }[kind]
     if valid:
         texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
