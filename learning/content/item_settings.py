@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
+from typing import Any
 
 from learning.content.diagnostics import Diagnostics
 
@@ -32,9 +33,9 @@ _SHARES = frozenset({"position_share", "longest_share", "truefalse_share", "simi
 
 def parse_thresholds(value: object, path: str, line: int, diags: Diagnostics) -> Thresholds:
     """Defaults with the course's overrides; each bad entry is an E105 at `item_checks:`."""
-    result = Thresholds()
     if not isinstance(value, dict):
-        return result
+        return Thresholds()
+    chosen: dict[str, Any] = {}
     known = {f.name: f for f in fields(Thresholds)}
     for key, raw in value.items():
         name = str(key)
@@ -49,8 +50,8 @@ def parse_thresholds(value: object, path: str, line: int, diags: Diagnostics) ->
             kind = "eine Zahl zwischen 0 und 1" if name in _SHARES else "eine Zahl größer als 0"
             diags.error(path, line, "E105", f"'item_checks.{name}' muss {kind} sein.")
             continue
-        result = replace(result, **{name: number})
-    return result
+        chosen[name] = number
+    return Thresholds(**chosen)
 
 
 def _number(name: str, raw: object) -> float | int | None:
