@@ -55,8 +55,9 @@ def distinctive_words(text: str, length: int) -> list[str]:
     return seen
 
 
-def normalised(text: str) -> str:
-    return " ".join(w.casefold() for w in _WORD_RE.findall(text))
+def normalised(text: str) -> list[str]:
+    """The words of a text, case folded: punctuation and spacing do not make it differ."""
+    return [w.casefold() for w in _WORD_RE.findall(text)]
 
 
 def starts_with_richtig(fragment: str) -> bool:
