@@ -86,15 +86,17 @@ def _negation(q: Question) -> Iterator[Finding]:
 def _repeated_word(q: Question, limits: Thresholds) -> Iterator[Finding]:
     if q.type not in _CHOICE:
         return
+    # Only a key that echoes the stem gives the answer away; a distractor that does is a
+    # deliberate lure for those who match words instead of thinking.
     option_words = [words(o.text) for o in q.options]
     for word in distinctive_words(plain(q.stem_html), limits.word_length):
         holders = [o for o, ws in zip(q.options, option_words, strict=True) if word in ws]
-        if len(holders) == 1:
+        if len(holders) == 1 and holders[0].correct:
             yield (
                 q.line,
                 "W506",
-                f"Frage '{q.id}': nur Option {holders[0].position} wiederholt „{word}“ "
-                "aus dem Fragetext und fällt dadurch auf.",
+                f"Frage '{q.id}': nur die richtige Option {holders[0].position} wiederholt "
+                f"„{word}“ aus dem Fragetext und verrät sich dadurch.",
             )
             return
 

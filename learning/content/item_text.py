@@ -10,6 +10,7 @@ _EMPHASIS_RE = re.compile(r"<(strong|em|b|i)\b[^>]*>.*?</\1>", re.DOTALL | re.IG
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _NEGATION_RE = re.compile(r"\b(nicht|kein|keine|keinen|keinem|keiner|keines)\b", re.IGNORECASE)
 _QUESTION_RE = re.compile(r"[^.!?:]*\?")
+_QUOTED_RE = re.compile(r"„[^“”]*[“”]|“[^”]*”|»[^«]*«|\"[^\"]*\"")
 _POSITIVE_RE = re.compile(
     r"(richtig|gut|sehr gut|genau|passend|stimmt|treffend|besser|hilfreich)\b", re.IGNORECASE
 )
@@ -34,22 +35,22 @@ def unemphasised_negation(fragment: str) -> str | None:
     """The first 'nicht'/'kein…' outside <strong>/<em> in the question itself, or None.
 
     A stem often tells a case first; a 'nicht' in the story is no negated question, so
-    only the sentences ending in '?' count when there are any."""
-    text = plain(_EMPHASIS_RE.sub(" ", fragment))
+    only the sentences ending in '?' count when there are any, and quoted speech never."""
+    text = _QUOTED_RE.sub(" ", plain(_EMPHASIS_RE.sub(" ", fragment)))
     asked = _QUESTION_RE.findall(text)
     match = _NEGATION_RE.search(" ".join(asked) if asked else text)
     return match.group(1) if match else None
 
 
 def words(text: str) -> set[str]:
-    return {w.casefold() for w in _WORD_RE.findall(text)}
+    return {w.lower() for w in _WORD_RE.findall(text)}
 
 
 def distinctive_words(text: str, length: int) -> list[str]:
     """Words of at least `length` letters that are no stop word, in order of appearance."""
     seen: list[str] = []
     for word in _WORD_RE.findall(text):
-        folded = word.casefold()
+        folded = word.lower()
         if len(folded) >= length and folded not in STOP_WORDS and folded not in seen:
             seen.append(folded)
     return seen

@@ -226,3 +226,28 @@ def test_unknown_threshold_is_an_error(tmp_path: Path) -> None:
     result = compile_files(tmp_path, {"course.md": course})
     assert [d.code for d in result.errors] == ["E105"]
     assert "farbe" in result.errors[0].message
+
+
+def test_a_distractor_that_echoes_the_stem_is_a_lure_not_a_giveaway(tmp_path: Path) -> None:
+    lure = _single(
+        "wort",
+        ["Nachfragen", "Missverständnissen vorbeugen"],
+        1,
+        "Was hilft gegen Missverständnissen?",
+    )
+    assert "W506" not in {code for code, _, _ in _warnings(tmp_path, {"01-a.md": page(lure)})}
+
+
+def test_negation_in_quoted_speech_or_the_case_story_is_no_negated_question(
+    tmp_path: Path,
+) -> None:
+    stem = "Herr S. kam nicht. Was antworten Sie auf „Das geht mich nichts an, nicht wahr“?"
+    found = _warnings(tmp_path, {"01-a.md": page(_single("neg", SAME, 1, stem=stem))})
+    assert "W505" not in {code for code, _, _ in found}
+
+
+def test_repeated_word_is_named_as_written(tmp_path: Path) -> None:
+    text = _single("wort", ["Die Maßnahme klären", "Schweigen"], 1, "Was tun vor der Maßnahme?")
+    result = compile_files(tmp_path, {"01-a.md": page(text)})
+    (warning,) = [d for d in result.warnings if d.code == "W506"]
+    assert "„maßnahme“" in warning.message
