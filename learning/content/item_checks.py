@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from learning.content.diagnostics import Diagnostics
 from learning.content.item_rules import Finding, much_longer, question_findings
 from learning.content.item_settings import Thresholds
-from learning.content.item_text import normalised, plain, sounds_good
+from learning.content.item_text import acceptable, normalised, plain, sounds_good
 from learning.content.model import Course, Question, ScenarioStep
 
 
@@ -73,13 +73,21 @@ def _scenario_findings(q: Question, limits: Thresholds) -> Iterator[Finding]:
                 f"Szenario '{q.id}', Schritt '{step.id}': die gute Option ist viel länger "
                 "als die anderen.",
             )
-    if decisions and all(_scenario_key(step) is not None for step in decisions):
+    if decisions and all(_one_way(step) for step in decisions):
         yield (
             q.line,
             "W511",
             f"Szenario '{q.id}': an jeder der {len(decisions)} Entscheidungen ist genau eine "
             "Option gut; ein Fall übt mehr, wenn auch zwei Wege vertretbar sind.",
         )
+
+
+def _one_way(step: ScenarioStep) -> bool:
+    """One praised option and nothing else defensible at this decision."""
+    return (
+        _scenario_key(step) is not None
+        and sum(acceptable(o.feedback_html) for o in step.options) == 1
+    )
 
 
 def _scenario_key(step: ScenarioStep) -> int | None:

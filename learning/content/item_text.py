@@ -9,6 +9,9 @@ _TAG_RE = re.compile(r"<[^>]*>")
 _EMPHASIS_RE = re.compile(r"<(strong|em|b|i)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _NEGATION_RE = re.compile(r"\b(nicht|kein|keine|keinen|keinem|keiner|keines)\b", re.IGNORECASE)
+_DEFENSIBLE_RE = re.compile(
+    r"(vertretbar|auch gut|auch möglich|auch richtig|ebenfalls|möglich)\b", re.IGNORECASE
+)
 _QUESTION_RE = re.compile(r"[^.!?:]*\?")
 _QUOTED_RE = re.compile(r"„[^“”]*[“”]|“[^”]*”|»[^«]*«|\"[^\"]*\"")
 _POSITIVE_RE = re.compile(
@@ -63,6 +66,11 @@ def normalised(text: str) -> list[str]:
 
 def starts_with_richtig(fragment: str) -> bool:
     return re.match(r"richtig\b", plain(fragment), re.IGNORECASE) is not None
+
+
+def acceptable(fragment: str) -> bool:
+    """Praised, or marked as a defensible second way ('Vertretbar', 'Auch gut', ...)."""
+    return sounds_good(fragment) or _DEFENSIBLE_RE.match(plain(fragment)) is not None
 
 
 def sounds_good(fragment: str) -> bool:

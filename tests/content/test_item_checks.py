@@ -136,7 +136,7 @@ CHECKS = [
     Check(
         "W511",
         {"01-a.md": page(_scenario("Gut: so erfahren Sie mehr.", "Schade: so bleibt es offen."))},
-        {"01-a.md": page(_scenario("Gut: so erfahren Sie mehr.", "Gut: Stille gibt Raum."))},
+        {"01-a.md": page(_scenario("Gut: so erfahren Sie mehr.", "Vertretbar: Stille gibt Raum."))},
         "01-a.md",
         "{#fall}",
     ),
@@ -251,3 +251,14 @@ def test_repeated_word_is_named_as_written(tmp_path: Path) -> None:
     result = compile_files(tmp_path, {"01-a.md": page(text)})
     (warning,) = [d for d in result.warnings if d.code == "W506"]
     assert "„maßnahme“" in warning.message
+
+
+def test_a_much_longer_good_scenario_option_is_reported_at_its_step(tmp_path: Path) -> None:
+    text = page(
+        _scenario("Gut: so erfahren Sie mehr.", "Schade.").replace(
+            "- Sie fragen nach. -> ende",
+            "- Sie fragen offen nach, was Frau K. selbst für den nächsten Schritt hält. -> ende",
+        )
+    )
+    found = _warnings(tmp_path, {"01-a.md": text})
+    assert ("W503", "courses/k/01-a.md", line_no(text, "### Start")) in found
