@@ -15,6 +15,8 @@ from learning.content import frontmatter
 from learning.content.context import FileContext
 from learning.content.diagnostics import Diagnostics
 from learning.content.files import read_text, relative_path
+from learning.content.item_checks import check_items
+from learning.content.item_settings import parse_thresholds
 from learning.content.lesson import (
     IdRegistry,
     body_tokens,
@@ -130,6 +132,13 @@ class _CourseCompiler:
         lessons = self.lessons()
         self.media_links()
         content_hash = self.content_hash()
+        course_md = self.rel(self.dir / COURSE_FILE)
+        limits = parse_thresholds(
+            front.values.get("item_checks") if front is not None else None,
+            course_md,
+            front.line("item_checks") if front is not None else 1,
+            self.diags,
+        )
         if self.diags.errors or front is None:
             return CompileResult(None, self.diags.sorted_errors(), self.diags.sorted_warnings())
         values = front.values
@@ -153,6 +162,8 @@ class _CourseCompiler:
             glossary_title=glossary_title,
             reveal=str(values["reveal"]),
         )
+        paths = {lesson.id: self.rel(self.dir.parent / lesson.path) for lesson in lessons}
+        check_items(course, paths, course_md, limits, self.diags)
         return CompileResult(course, (), self.diags.sorted_warnings())
 
     def overview(self, source: SourceFile) -> str:

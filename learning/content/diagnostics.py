@@ -67,7 +67,21 @@ CODES: dict[str, str] = {
     "W301": "Frage ohne Erklärung",
     "W302": "Option ohne Feedback",
     "W401": "Fußnote verwendet, aber nicht definiert",
+    "W501": "Richtige Antwort steht auffällig oft an derselben Position",
+    "W502": "Richtige Antwort ist auffällig oft die längste",
+    "W503": "Richtige Antwort ist viel länger als die anderen",
+    "W504": "Option „alle/keine der genannten“",
+    "W505": "Verneinung im Fragetext nicht hervorgehoben",
+    "W506": "Option wiederholt ein auffälliges Wort des Fragetexts",
+    "W507": "Mehrfachauswahl mit nur einer falschen Option",
+    "W508": "Richtig/Falsch-Fragen fast alle mit derselben Lösung",
+    "W509": "Frage im Abschlusstest wiederholt eine Wissensfrage",
+    "W510": "Feedback beginnt mit „Richtig“, wird aber bei falscher Antwort gezeigt",
+    "W511": "Szenario mit genau einer guten Option an jeder Entscheidung",
+    "W512": "Prüfung aus: ohne Grund oder mit unbekanntem Code",
 }
+# The item-writing checks an author may switch off for one question ('Prüfung aus:').
+SILENCEABLE: frozenset[str] = frozenset(f"W5{n:02d}" for n in range(1, 12))
 
 
 class Diagnostics:

@@ -15,13 +15,14 @@ from learning.content.slug import is_valid_id
 # libyaml's loader is several times faster; same safe constructors.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-FieldKind = Literal["str", "int", "bool", "strlist", "intmap"]
+FieldKind = Literal["str", "int", "bool", "strlist", "intmap", "mapping"]
 _KIND_NAMES: dict[FieldKind, str] = {
     "str": "ein Text",
     "int": "eine ganze Zahl",
     "bool": "true oder false",
     "strlist": "eine Liste von Texten",
     "intmap": "eine Zuordnung 'id: Zahl'",
+    "mapping": "eine Zuordnung 'schlüssel: wert'",
 }
 
 
@@ -77,6 +78,7 @@ COURSE_SCHEMA: Mapping[str, Field] = {
     "authors": Field("strlist", default=()),
     "description": Field("str", default=""),
     "reveal": Field("str", default=REVEAL_POLICIES[0], check=_reveal_check),
+    "item_checks": Field("mapping", default=None),
 }
 LESSON_SCHEMA: Mapping[str, Field] = {
     "id": Field("str", required=True, check=_id_check),
@@ -230,6 +232,7 @@ def _type_problem(kind: FieldKind, value: object) -> str | None:
         "bool": isinstance(value, bool),
         "strlist": isinstance(value, list) and all(isinstance(v, str) for v in value),
         "intmap": isinstance(value, dict) and all(isinstance(k, str) for k in value),
+        "mapping": isinstance(value, dict),
     }[kind]
     if valid:
         texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []

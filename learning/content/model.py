@@ -71,6 +71,8 @@ class Question:
     start_step: str = ""
     intro_html: str = ""
     line: int = 0
+    # Item-check codes the author switched off for this question, each with a reason.
+    silenced: frozenset[str] = frozenset()
 
     @property
     def graded(self) -> bool:

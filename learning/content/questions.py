@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from markdown_it.token import Token
 
 from learning.content.context import FileContext
+from learning.content.diagnostics import SILENCEABLE
 from learning.content.items import Item, item_blocks
 from learning.content.markdown import blocks_of, line_of, plain_text
 from learning.content.model import MatchChoice, Option, Question, QuestionType
@@ -19,6 +21,11 @@ _EXPLANATION_RE = re.compile(r"Erklärung\s*:\s*")
 _CHOICE_RE = re.compile(r"(?P<marker>\(\s?\)|\([xX]\)|\[\s?\]|\[[xX]\])(?:\s+|$)")
 _ORDER_RE = re.compile(r"\[\s*(?P<n>\d{1,3})\s*\](?:\s+|$)")
 _MATCH_RE = re.compile(r"\s+=\s+|=")
+_SILENCE_RE = re.compile(
+    r"Prüfung aus\s*:\s*(?P<codes>[A-Za-z]\d{3}(?:\s*,\s*[A-Za-z]\d{3})*)"
+    r"\s*(?:[–—:-]\s*(?P<reason>.*))?",
+    re.DOTALL,
+)
 _TRUE_LABELS = ("richtig", "wahr")
 _FALSE_LABELS = ("falsch",)
 
@@ -67,7 +74,8 @@ def parse_question(kind: str, tokens: Sequence[Token], ctx: FileContext) -> Ques
     errors_before = len(ctx.diags.errors)
     qid = question_id(tokens[0], ctx)
     line = line_of(tokens)
-    blocks, explanation = split_explanation(blocks_of(tokens[1:-1]), ctx)
+    blocks, silenced = split_silences(blocks_of(tokens[1:-1]), ctx)
+    blocks, explanation = split_explanation(blocks, ctx)
     if kind == "scenario":
         question = parse_scenario(qid or "", line, blocks, explanation, ctx)
     elif kind == "reflection":
@@ -78,7 +86,37 @@ def parse_question(kind: str, tokens: Sequence[Token], ctx: FileContext) -> Ques
         ctx.warning(line, "W301", f"Frage '{qid}' hat keine Erklärung ('Erklärung: ...').")
     if qid is None or len(ctx.diags.errors) > errors_before:
         return None
-    return question
+    return replace(question, silenced=silenced) if question is not None and silenced else question
+
+
+def split_silences(
+    blocks: list[list[Token]], ctx: FileContext
+) -> tuple[list[list[Token]], frozenset[str]]:
+    """Blocks without their `Prüfung aus: CODE – Grund` lines, and the codes they silence.
+
+    A silence without a reason, or for a code that is no item check, is itself a warning
+    (W512) and silences nothing: the next reader must learn why the check is off."""
+    kept: list[list[Token]] = []
+    silenced: set[str] = set()
+    for block in blocks:
+        match = None
+        if block[0].type == "paragraph_open" and len(block) > 1:
+            match = _SILENCE_RE.fullmatch(block[1].content.strip())
+        if match is None:
+            kept.append(block)
+            continue
+        line = line_of(block)
+        codes = {c.strip().upper() for c in match.group("codes").split(",")}
+        unknown = sorted(codes - SILENCEABLE)
+        if unknown:
+            ctx.warning(line, "W512", f"'Prüfung aus:' kennt {', '.join(unknown)} nicht.")
+        elif not (match.group("reason") or "").strip():
+            ctx.warning(
+                line, "W512", "'Prüfung aus:' ohne Grund wirkt nicht: 'Prüfung aus: CODE – Grund'."
+            )
+        else:
+            silenced |= codes
+    return kept, frozenset(silenced)
 
 
 def _reflection(

@@ -58,6 +58,7 @@ def question_to_json(q: Question) -> dict[str, object]:
         "start_step": q.start_step,
         "intro_html": q.intro_html,
         "line": q.line,
+        "silenced": sorted(q.silenced),
     }
 
 
@@ -105,7 +106,13 @@ def question_from_json(d: Mapping[str, object]) -> Question:
         start_step=str(d["start_step"]),
         intro_html=str(d["intro_html"]),
         line=_int(d["line"]),
+        # Snapshots written before item checks existed have no "silenced".
+        silenced=frozenset(str(c) for c in _list(d.get("silenced"))),
     )
+
+
+def _list(value: object) -> list[object]:
+    return list(value) if isinstance(value, list) else []
 
 
 def _int(value: object) -> int:

@@ -10,6 +10,7 @@ import pytest
 
 from learning.content.compiler import compile_all
 from learning.content.diagnostics import CODES
+from tests.content.test_item_checks import ITEM_CODES
 from tests.helpers import (
     COURSE_MD,
     LESSON_MD,
@@ -349,8 +350,8 @@ def test_e407_media_link_leaving_the_folder(tmp_path: Path) -> None:
 
 def test_every_code_has_a_test() -> None:
     # E100: tests/test_check.py; E120: tests/content/test_catalog.py; E407 (a symlink) in
-    # test_e407_media_link_leaving_the_folder.
-    tested = {c.code for c in CASES} | {"E108", "E100", "E120", "E407"}
+    # test_e407_media_link_leaving_the_folder; W501-W512: tests/content/test_item_checks.py.
+    tested = {c.code for c in CASES} | {"E108", "E100", "E120", "E407"} | ITEM_CODES
     assert tested == set(CODES)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 from starlette.applications import Starlette
@@ -16,6 +18,9 @@ from tests.admin_support import (
     seed_known,
 )
 from tests.conftest import CreateUser, LoginAs, csrf_from, log_in, new_client, select_tag, soup, tag
+from tests.content.test_item_checks import ALL_OF
+from tests.helpers import compile_files, line_no
+from tests.helpers import page as lesson_page
 
 
 async def test_course_list_shows_errors_and_the_live_note(
@@ -178,3 +183,22 @@ async def test_a_trainer_is_not_offered_the_retire_button(
     await login_as("trainer")
     page = soup(await client.get("/trainer/fixture-kurs"))
     assert page.find("form", action="/admin/courses/fixture-kurs/retire") is None
+
+
+async def test_course_list_shows_item_check_warnings_from_the_compiler(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services, tmp_path: Path
+) -> None:
+    text = lesson_page(ALL_OF)
+    compiled = compile_files(tmp_path, {"01-a.md": text})
+    catalog = install_catalog(services)
+    catalog.diags["kurs-a"] = FakeResult(
+        catalog.course_list[0],
+        warnings=tuple(
+            FakeDiagnostic(d.path, d.line, d.code, d.message, d.severity) for d in compiled.warnings
+        ),
+    )
+    await login_as("trainer")
+    section = soup(await client.get("/trainer")).select("section.course-status")[0]
+    warnings = [li.get_text(" ", strip=True) for li in section.select(".diagnostics-warning li")]
+    where = f"courses/k/01-a.md:{line_no(text, '{#alle}')} W504"
+    assert any(w.startswith(where) and "Alle genannten" in w for w in warnings), warnings
