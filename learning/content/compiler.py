@@ -35,7 +35,7 @@ from learning.content.model import (
     GlossaryEntry,
     Lesson,
 )
-from learning.content.pools import draw_counts, time_limit
+from learning.content.pools import draw_counts, reread_lessons, time_limit
 from learning.content.slug import is_valid_id
 
 LESSON_FILE_RE = re.compile(r"\d+-[^/]+\.md")
@@ -303,6 +303,14 @@ class _CourseCompiler:
                 path=relative_path(path, self.dir.parent),
                 draw=draw_counts(source.front, tuple(pages), source.ctx, is_test=kind == "test"),
                 time_limit=time_limit(source.front, source.ctx, is_test=kind == "test"),
+                # The test is the last lesson file (E113): every lesson is known by now.
+                reread=reread_lessons(
+                    source.front,
+                    tuple(pages),
+                    frozenset(earlier.id for earlier in lessons),
+                    source.ctx,
+                    is_test=kind == "test",
+                ),
             )
             if kind == "test":
                 self.check_test(lesson, source)

@@ -87,6 +87,7 @@ LESSON_SCHEMA: Mapping[str, Field] = {
     "sources": Field("strlist", default=()),
     # Test only: how many questions each attempt draws from a page (page id: number).
     "draw": Field("intmap", default={}),
+    "reread": Field("mapping", default={}),
     # Test only: minutes per attempt, enforced by the server; absent: no limit.
     "time_limit": Field("int", default=None, check=_range(1, 600)),
 }

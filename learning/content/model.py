@@ -143,6 +143,8 @@ class Lesson:
     draw: tuple[tuple[str, int], ...] = ()
     # Test only: minutes per attempt; 0 for no limit.
     time_limit: int = 0
+    # Test only: (page id, lesson ids) a learner who missed questions there should re-read.
+    reread: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def draw_count(self, page: Page) -> int:
         return dict(self.draw).get(page.id, len(page.questions))

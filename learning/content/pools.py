@@ -1,4 +1,4 @@
-"""Options of the final test in its front matter: `draw` (question pools), `time_limit`."""
+"""Options of the final test in its front matter: `draw` (pools), `time_limit`, `reread`."""
 
 from __future__ import annotations
 
@@ -59,3 +59,47 @@ def time_limit(front: FrontMatter | None, ctx: FileContext, *, is_test: bool) ->
         )
         return 0
     return value
+
+
+def reread_lessons(
+    front: FrontMatter | None,
+    pages: tuple[Page, ...],
+    lesson_ids: frozenset[str],
+    ctx: FileContext,
+    *,
+    is_test: bool,
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(test page, lessons to re-read) for every page the trainer named under `reread`.
+
+    The result page of a failed attempt links these lessons for the groups with misses;
+    a group without an entry points to every lesson.
+    """
+    raw = front.values.get("reread") if front is not None else None
+    if front is None or not isinstance(raw, dict) or not raw:
+        return ()
+    if not is_test:
+        ctx.error(
+            front.line("reread"), "E134", "'reread' gibt es nur im Abschlusstest (kind: test)."
+        )
+        return ()
+    lines = front.item_lines.get("reread", [])
+    page_ids = {p.id for p in pages}
+    result: list[tuple[str, tuple[str, ...]]] = []
+    for index, (page_id, value) in enumerate(raw.items()):
+        line = lines[index] if index < len(lines) else front.line("reread")
+        if page_id not in page_ids:
+            known = ", ".join(sorted(page_ids)) or "keine"
+            ctx.error(line, "E135", f"'reread': Seite '{page_id}' gibt es im Test nicht ({known}).")
+            continue
+        wanted = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        unknown = [w for w in wanted if not isinstance(w, str) or w not in lesson_ids]
+        if unknown or not wanted:
+            ctx.error(
+                line,
+                "E136",
+                f"'reread' für '{page_id}': Lektion '{unknown[0] if unknown else ''}' gibt es"
+                f" im Kurs nicht (vorhanden: {', '.join(sorted(lesson_ids))}).",
+            )
+            continue
+        result.append((page_id, tuple(str(w) for w in wanted)))
+    return tuple(result)

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from learning.content.model import Course, Question
+from learning.content.model import Course, Lesson, Question
 from learning.core.clock import from_db
 from learning.core.i18n import N_
 from learning.rules import grading, timing
@@ -258,12 +258,34 @@ async def result(request: Request) -> Response:
             "rows": rows,
             "reveal": reveal,
             "missed": _missed_topics(items, stored),
-            "reread": [lesson for lesson in course.lessons if lesson.kind == "lesson"],
+            "reread": _to_reread(course, items, stored),
             "attempts_left": attempts_left,
             "completion": completion,
             "all_seen": completion is not None,
         },
     )
+
+
+def _to_reread(
+    course: Course, items: list[TestItem], stored: dict[str, attempts.AttemptAnswer]
+) -> list[Lesson]:
+    """The lessons behind the groups with a miss, as the test's `reread` names them.
+
+    A missed group the trainer did not map (or an attempt from before pools) points to
+    every lesson: better too much to re-read than nothing.
+    """
+    lessons = [lesson for lesson in course.lessons if lesson.kind == "lesson"]
+    mapping = dict(course.test.reread) if course.test is not None else {}
+    wanted: set[str] = set()
+    for item in items:
+        answer = stored.get(item.question.id)
+        if answer is not None and answer.correct:
+            continue
+        mapped = mapping.get(item.page)
+        if mapped is None:
+            return lessons
+        wanted.update(mapped)
+    return [lesson for lesson in lessons if lesson.id in wanted]
 
 
 def _missed_topics(

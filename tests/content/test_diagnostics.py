@@ -349,9 +349,14 @@ def test_e407_media_link_leaving_the_folder(tmp_path: Path) -> None:
 
 
 def test_every_code_has_a_test() -> None:
-    # E100: tests/test_check.py; E120: tests/content/test_catalog.py; E407 (a symlink) in
+    # E100: tests/test_check.py; E120: tests/content/test_catalog.py; E134-E136:
+    # tests/content/test_pools.py; E407 (a symlink) in
     # test_e407_media_link_leaving_the_folder; W501-W512: tests/content/test_item_checks.py.
-    tested = {c.code for c in CASES} | {"E108", "E100", "E120", "E407"} | ITEM_CODES
+    tested = (
+        {c.code for c in CASES}
+        | {"E108", "E100", "E120", "E407", "E134", "E135", "E136"}
+        | ITEM_CODES
+    )
     assert tested == set(CODES)
 
 

@@ -87,3 +87,25 @@ def test_reveal_policy_is_checked(tmp_path: Path) -> None:
 
 def test_reveal_default_is_after_pass_or_last(tmp_path: Path) -> None:
     assert _course(tmp_path, "").reveal == "after_pass_or_last"
+
+
+def test_reread_maps_a_group_to_the_lessons_to_re_read(tmp_path: Path) -> None:
+    course = _course(tmp_path, "reread:\n  dolmetschen: a\n  recht: [a]\n")
+    assert course.test is not None
+    assert course.test.reread == (("dolmetschen", ("a",)), ("recht", ("a",)))
+
+
+def test_bad_reread_entries_are_reported_with_path_and_line(tmp_path: Path) -> None:
+    text = pool_test("reread:\n  gibt-es-nicht: a\n  recht: unbekannt\n")
+    result = compile_files(tmp_path, {"90-test.md": text})
+    path = "courses/k/90-test.md"
+    assert codes(result.errors) == [
+        ("E135", path, line_no(text, "gibt-es-nicht")),
+        ("E136", path, line_no(text, "recht: unbekannt")),
+    ]
+
+
+def test_reread_outside_the_test_is_an_error(tmp_path: Path) -> None:
+    lesson = "---\nid: a\ntitle: A\nreread:\n  s1: a\n---\n\n## Seite {#s1}\n\nText.\n"
+    result = compile_files(tmp_path, {"01-a.md": lesson})
+    assert codes(result.errors) == [("E134", "courses/k/01-a.md", 4)]

@@ -114,3 +114,25 @@ async def test_each_policy(
     second = await start_test(client)
     await submit_test(client, second, RIGHT_TEST_ANSWERS)
     assert _shows_key(await _result_html(client, second)) is after_pass
+
+
+async def test_reread_links_only_the_lessons_the_trainer_named_for_the_missed_group(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services, tmp_path: Path
+) -> None:
+    root = tmp_path / "courses"
+    shutil.copytree(FIXTURE_COURSES, root)
+    test_md = root / "fixture-kurs" / "90-abschlusstest.md"
+    text = test_md.read_text(encoding="utf-8")
+    test_md.write_text(text.replace("kind: test\n", "kind: test\nreread:\n  test: praxis\n"))
+    catalog = Catalog(root)
+    catalog.load()
+    assert catalog.get(COURSE) is not None, catalog.results
+    services.catalog = catalog
+    await login_as("learner")
+    await enrol(client)
+    attempt = await start_test(client)
+    await submit_test(client, attempt, {"test-1": "2", "test-2": "1", "confirm": "1"})
+    page = BeautifulSoup(await _result_html(client, attempt), "html.parser")
+    links = [a["href"] for a in tag(page, "ul", class_="reread").find_all("a")]
+    # Only "praxis" (whose first page is "stufen"), not every lesson of the course.
+    assert links == [f"/courses/{COURSE}/pages/stufen"]
