@@ -45,9 +45,18 @@ async def download(request: Request) -> Response:
     )
 
 
+def normal_code(raw: str) -> str:
+    """A code as printed (ABCD-EFGH-JKLM), from what someone typed: any case, spaces,
+    hyphens or none. Anything that is not 12 code characters is returned cleaned only."""
+    compact = "".join(ch for ch in raw.upper() if ch not in " -\t")
+    if len(compact) == 12:
+        return "-".join(compact[i : i + 4] for i in range(0, 12, 4))
+    return raw.strip().upper()
+
+
 async def verify(request: Request) -> Response:
     services = services_of(request)
-    code = request.path_params["code"].strip().upper()
+    code = normal_code(request.path_params["code"])
     certificate = (
         await attempts.certificate_by_code(services.db, code) if _CODE.match(code) else None
     )
@@ -57,7 +66,7 @@ async def verify(request: Request) -> Response:
 
 
 async def verify_form(request: Request) -> Response:
-    code = request.query_params.get("code", "").strip().upper()[:20]
+    code = normal_code(request.query_params.get("code", "")[:40])[:20]
     if code:
         from urllib.parse import quote
 

@@ -408,6 +408,12 @@ async def test_certificate_pdf_and_public_verification(
         assert len(facts) == 3  # name, course, date: nothing else
         missing = await anonymous.get("/verify/AAAA-BBBB-CCCC")
         assert missing.status_code == 404
+        # Typed as people type it from paper: lower case, spaces, no hyphens.
+        typed = code.lower().replace("-", " ", 1).replace("-", "")
+        form = await anonymous.get("/verify", params={"code": typed})
+        assert form.status_code == 303 and form.headers["location"] == f"/verify/{code}"
+        direct = soup(await anonymous.get(f"/verify/{code.replace('-', '').lower()}"))
+        assert "Dieses Zertifikat ist echt." in direct.get_text()
 
 
 async def test_changed_pages_shown_after_completion_without_revoking(
@@ -473,3 +479,21 @@ async def test_every_post_form_on_learner_pages_carries_a_valid_token(
         for form in forms:
             token = form.find("input", attrs={"name": "csrf_token"})
             assert token is not None and token["value"] == expected, (path, form.get("action"))
+
+
+BUNDLED_COURSES = Path(__file__).resolve().parents[2] / "courses"
+
+
+async def test_overview_shows_its_opening_section_once(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services
+) -> None:
+    # The bundled courses open their overview with their own "## Worum es ..." heading.
+    catalog = Catalog(BUNDLED_COURSES)
+    catalog.load()
+    services.catalog = catalog
+    await login_as("learner")
+    for course_id in ("alles-nur-kultur", "kultursensible-beratung"):
+        page = soup(await client.get(f"/courses/{course_id}"))
+        headings = [h.get_text(strip=True) for h in page.find_all("h2")]
+        opening = [h for h in headings if h.startswith("Worum es")]
+        assert len(opening) == 1, (course_id, headings)
