@@ -14,9 +14,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# make run PORT=8080 serves on another port.
+PORT ?= 8000
+
 run: $(STAMP)
 	$(BIN)/learning migrate
-	$(BIN)/learning serve --host 127.0.0.1 --port 8000
+	$(BIN)/learning serve --host 127.0.0.1 --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check learning tests benchmarks

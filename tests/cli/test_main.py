@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -119,3 +120,15 @@ def test_retiring_an_unknown_course_fails_and_records_nothing(tmp_path: Path) ->
             return count
 
     assert asyncio.run(read()) == 0
+
+
+def test_serve_on_a_busy_port_says_so_in_one_german_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = _run_cli(tmp_path, "serve", "--host", "127.0.0.1", "--port", str(port))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"Port {port} ist schon belegt" in lines[0]
+    assert "Errno" not in result.stderr and "Traceback" not in result.stderr
