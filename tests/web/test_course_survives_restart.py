@@ -74,6 +74,16 @@ def break_front_matter(settings: Settings) -> None:
     course_md.write_text(text.replace("title: Fixture-Kurs", "title Fixture-Kurs"), "utf-8")
 
 
+async def assert_certificate_verifies_and_course_is_reported(app: Starlette, code: str) -> None:
+    """What must survive whatever happens to the course's files."""
+    async with new_client(app) as anyone:
+        verify = soup(await anyone.get(f"/verify/{code}"))
+    assert "Dieses Zertifikat ist echt." in verify.get_text()
+    async with signed_in(app, ADMIN) as admin:
+        reports = soup(await admin.get("/admin/reports"))
+        assert reports.find("a", href=f"/admin/reports/{COURSE}") is not None
+
+
 async def start_and_complete(settings: Settings, clock: FrozenClock) -> str:
     async with running(settings, clock) as app:
         services: Services = app.state.services
@@ -113,12 +123,7 @@ async def test_a_typo_and_a_restart_keep_the_course_online(
             assert media.content == original.read_bytes()
             mine = soup(await learner.get("/lernstand"))
             assert mine.find(string="Fixture-Kurs") is not None
-        async with new_client(app) as anyone:
-            verify = soup(await anyone.get(f"/verify/{code}"))
-        assert "Dieses Zertifikat ist echt." in verify.get_text()
-        async with signed_in(app, ADMIN) as admin:
-            reports = soup(await admin.get("/admin/reports"))
-            assert reports.find("a", href=f"/admin/reports/{COURSE}") is not None
+        await assert_certificate_verifies_and_course_is_reported(app, code)
         async with signed_in(app, TRAINER) as trainer:
             status = soup(await trainer.get("/trainer"))
             (section,) = status.select("section.course-status")
@@ -172,12 +177,7 @@ async def test_a_missing_folder_keeps_serving_until_the_course_is_retired(
             mine = soup(await learner.get("/lernstand"))
             assert mine.find(string="Fixture-Kurs") is not None
             assert (await learner.get(f"/courses/{COURSE}/zertifikat")).status_code == 200
-        async with new_client(app) as anyone:
-            verify = soup(await anyone.get(f"/verify/{code}"))
-        assert "Dieses Zertifikat ist echt." in verify.get_text()
-        async with signed_in(app, ADMIN) as admin:
-            reports = soup(await admin.get("/admin/reports"))
-            assert reports.find("a", href=f"/admin/reports/{COURSE}") is not None
+        await assert_certificate_verifies_and_course_is_reported(app, code)
         async with signed_in(app, TRAINER) as trainer:
             status = soup(await trainer.get("/trainer"))
             note = status.select_one(".retired-note")
