@@ -191,7 +191,15 @@ async def user_update(request: Request) -> Response:
     role = _role(values["role"]) or user.role
     async with services.db.transaction() as tx:
         group_id = await _group_from_form(tx, request, form)
-        await user_admin.update_user(tx, user.id, name=values["name"], role=role, group_id=group_id)
+        await user_admin.update_user(
+            tx,
+            user.id,
+            name=values["name"],
+            role=role,
+            group_id=group_id,
+            now=services.clock(),
+            by=me.id,
+        )
         await audit(
             request,
             tx,
