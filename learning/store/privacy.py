@@ -1,7 +1,7 @@
 """GDPR: everything stored about one learner, anonymisation, deletion and retention purge.
 
 Anonymise and delete both take the person's name and e-mail out of every table: the
-account row, certificates, login attempts and the audit log (as actor, as target and
+account row, certificates, login attempts, the mails to them (outbox) and the audit log (as actor, as target and
 inside the details of any entry, e.g. a CSV import's address list).
 
 Deletion keeps aggregate counts right: the account row stays as a tombstone
@@ -131,6 +131,12 @@ async def _forget_identity(
     )
     await tx.execute("UPDATE certificates SET learner_name = ? WHERE user_id = ?", (name, user_id))
     await tx.execute("DELETE FROM login_attempts WHERE email = ?", (old_email,))
+    # Mails to the person hold the address and the name: queued ones must not go out
+    # to a pseudonym, sent ones are history nobody needs with a name in it.
+    await tx.execute(
+        "DELETE FROM outbox WHERE to_user_id = ? OR lower(to_address) = lower(?)",
+        (user_id, old_email),
+    )
     for table in ("sessions", "invitations", "reflections", "extra_time"):
         await tx.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))  # noqa: S608 - table names from a fixed tuple
     # Drafts are unsubmitted answers: nothing the reports count.
