@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 CACHES = frozenset({"questions", "shells", "figures"})
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -41,6 +42,8 @@ class ConfigError(Exception):
 
 
 ReportMode = Literal["aggregate", "named"]
+DigestMode = Literal["off", "daily", "weekly"]
+DEFAULT_TIMEZONE = "Europe/Berlin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,12 @@ class Settings:
     max_import_body: int = 10 * 1024 * 1024
     # Which render and report caches are on (web/caches.py); --reload turns all off.
     caches: frozenset[str] = CACHES
+    # Local time of the service: calendar days of due dates and reminders, the daily hour.
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
+    # The server sends due reminders once a day from this local hour on (0-23).
+    reminder_hour: int = 7
+    # The overdue digest to group admins: off, daily, or weekly (on Mondays).
+    reminder_digest: DigestMode = "off"
 
     @property
     def public_url(self) -> str:
@@ -128,6 +137,34 @@ def _as_caches(raw: str) -> frozenset[str]:
             f" {', '.join(sorted(CACHES))} oder none"
         )
     return names
+
+
+def _as_timezone(raw: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(raw.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"LEARNING_TIMEZONE: unbekannte Zeitzone {raw!r} (Beispiel: Europe/Berlin)"
+        ) from None
+
+
+def _reminder_values(env: Mapping[str, str]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    if "LEARNING_TIMEZONE" in env:
+        values["timezone"] = _as_timezone(env["LEARNING_TIMEZONE"])
+    if "LEARNING_REMINDER_HOUR" in env:
+        hour = _as_int("LEARNING_REMINDER_HOUR", env["LEARNING_REMINDER_HOUR"], 0)
+        if hour > 23:
+            raise ConfigError(f"LEARNING_REMINDER_HOUR: eine Stunde von 0 bis 23, nicht {hour}")
+        values["reminder_hour"] = hour
+    if "LEARNING_REMINDER_DIGEST" in env:
+        digest = env["LEARNING_REMINDER_DIGEST"].strip().lower()
+        if digest not in ("off", "daily", "weekly"):
+            raise ConfigError(
+                f"LEARNING_REMINDER_DIGEST: off, daily oder weekly erwartet, nicht {digest!r}"
+            )
+        values["reminder_digest"] = digest
+    return values
 
 
 def load_secret_key(path: Path) -> Secret:
@@ -199,6 +236,7 @@ def settings_from_env(env: Mapping[str, str] | None = None, **flags: object) -> 
         )
     if "LEARNING_CACHES" in env:
         values["caches"] = _as_caches(env["LEARNING_CACHES"])
+    values.update(_reminder_values(env))
     values.update({k: v for k, v in flags.items() if v is not None})
     settings = Settings(**values)  # type: ignore[arg-type]
     if "LEARNING_SECRET_KEY" in env:
