@@ -81,8 +81,9 @@ class Settings:
     caches: frozenset[str] = CACHES
     # Local time of the service: calendar days of due dates and reminders, the daily hour.
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
-    # The server sends due reminders once a day from this local hour on (0-23).
-    reminder_hour: int = 7
+    # The server sends due reminders once a day from this local hour on (0-23); None
+    # ("off"): only `learning reminders send` does, e.g. from cron.
+    reminder_hour: int | None = 7
     # The overdue digest to group admins: off, daily, or weekly (on Mondays).
     reminder_digest: DigestMode = "off"
 
@@ -148,15 +149,23 @@ def _as_timezone(raw: str) -> ZoneInfo:
         ) from None
 
 
+def _as_hour(raw: str) -> int | None:
+    if raw.strip().lower() in ("off", "aus"):
+        return None
+    hour = _as_int("LEARNING_REMINDER_HOUR", raw, 0)
+    if hour > 23:
+        raise ConfigError(
+            f"LEARNING_REMINDER_HOUR: eine Stunde von 0 bis 23 oder off, nicht {hour}"
+        )
+    return hour
+
+
 def _reminder_values(env: Mapping[str, str]) -> dict[str, object]:
     values: dict[str, object] = {}
     if "LEARNING_TIMEZONE" in env:
         values["timezone"] = _as_timezone(env["LEARNING_TIMEZONE"])
     if "LEARNING_REMINDER_HOUR" in env:
-        hour = _as_int("LEARNING_REMINDER_HOUR", env["LEARNING_REMINDER_HOUR"], 0)
-        if hour > 23:
-            raise ConfigError(f"LEARNING_REMINDER_HOUR: eine Stunde von 0 bis 23, nicht {hour}")
-        values["reminder_hour"] = hour
+        values["reminder_hour"] = _as_hour(env["LEARNING_REMINDER_HOUR"])
     if "LEARNING_REMINDER_DIGEST" in env:
         digest = env["LEARNING_REMINDER_DIGEST"].strip().lower()
         if digest not in ("off", "daily", "weekly"):

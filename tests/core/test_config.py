@@ -96,6 +96,7 @@ def test_timezone_and_reminder_settings() -> None:
     )
     assert settings.timezone.key == "Europe/Vienna"
     assert (settings.reminder_hour, settings.reminder_digest) == (18, "weekly")
+    assert settings_from_env({**key, "LEARNING_REMINDER_HOUR": "off"}).reminder_hour is None
 
 
 @pytest.mark.parametrize(
