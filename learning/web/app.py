@@ -22,6 +22,7 @@ from learning.content.watch import watch_courses
 from learning.core.clock import Clock, utc_now
 from learning.core.config import Settings
 from learning.core.i18n import Translator
+from learning.mail.sender import MailSender
 from learning.publishing import archive as course_archive
 from learning.reminders.daily import daily_reminders
 from learning.store import answers, sessions, users
@@ -153,6 +154,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
         caches=build_caches(templates, db, () if settings.reload else settings.caches),
         catalog=Catalog(settings.courses),
         clock=clock,
+        mail=MailSender(db, settings.mail, clock=clock),
     )
 
     @asynccontextmanager
@@ -197,12 +199,17 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
                     stop_cleaning,
                 )
             )
+            # The outbox's sender: what is due now (also what a crash left), then as queued.
+            sender = asyncio.create_task(services.mail.run(stop_cleaning))
             try:
                 yield
             finally:
                 stop_cleaning.set()
                 await cleaner
                 await reminders
+                # A batch in flight may wait for a slow server; its claims simply expire.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(sender, 5)
                 await _stop_watching(watcher, stop_watching)
         finally:
             # Callers wait for their group commit, so this only drains what is queued.
