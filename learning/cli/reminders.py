@@ -1,8 +1,10 @@
 """`learning reminders send [--as-of YYYY-MM-DD] [--dry-run]`: the daily run, for cron and tests.
 
 Without `--as-of` the run is today's in `LEARNING_TIMEZONE`, exactly what the server's
-daily task does; with it, the run behaves as on that day. Mails go into the outbox; the
-server's sender delivers them. Exit code 0: done (also when there was nothing to send);
+daily task does; with it, the run behaves as on that day. Mails go into the outbox; with
+an SMTP server set up (`LEARNING_SMTP_HOST`) the command delivers what is due at once,
+as the server's sender would (the outbox's claims keep the two from sending a mail
+twice); without one the server writes them to its log. Exit code 0: done (also when there was nothing to send);
 1: some mails could not be queued (each is logged, the rest went out); 2: bad input.
 """
 
@@ -48,15 +50,17 @@ def describe(report: RunReport) -> list[str]:
         tail = f"{len(report.mails)} Erinnerungen und {len(report.digests)} Übersichten würden eingereiht."
     else:
         head = f"Erinnerungen für {day}:"
-        tail = (
-            f"{report.queued} Erinnerungen und {report.digests_queued} Übersichten eingereiht;"
-            " der Dienst verschickt sie."
-        )
+        tail = f"{report.queued} Erinnerungen und {report.digests_queued} Übersichten eingereiht."
+        if report.delivered is not None:
+            tail += f" Zustellung versucht für {report.delivered} E-Mails aus dem Postausgang."
+        else:
+            tail += " Der Dienst verschickt sie."
     return [head, *lines, tail]
 
 
 def cmd_reminders_send(args: argparse.Namespace) -> int:
     from learning.content.catalog import Catalog
+    from learning.mail.sender import MailSender
     from learning.publishing import archive as course_archive
     from learning.reminders.run import plan_run, run_reminders
     from learning.rules.reminders import local_day
@@ -81,7 +85,10 @@ def cmd_reminders_send(args: argparse.Namespace) -> int:
             catalog.load()
             await course_archive.load(db, catalog, now)
             titles = {course.id: course.title for course in catalog.courses}
-            return await run_reminders(db, settings, titles, day=day, now=now, actor="cli")
+            report = await run_reminders(db, settings, titles, day=day, now=now, actor="cli")
+            if not settings.mail.embedded:
+                report.delivered = await MailSender(db, settings.mail).run_once()
+            return report
 
     report = asyncio.run(run())
     for line in describe(report):

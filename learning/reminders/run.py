@@ -40,6 +40,8 @@ class RunReport:
     queued: int = 0
     digests_queued: int = 0
     failed: list[str] = field(default_factory=list)
+    # Mails the command line handed to the SMTP server itself (None: left to the server).
+    delivered: int | None = None
 
 
 def schedule_of(text: str | None) -> Schedule:
