@@ -40,6 +40,7 @@ _EXPORT_TABLES: dict[str, str] = {
     "certificates": "code, course_id, learner_name, course_title, issued_at",
     "sessions": "created_at, last_seen",
     "extra_time": "minutes, percent",
+    "reminder_mails": "day, kind, queued_at",
 }
 
 
