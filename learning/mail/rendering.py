@@ -23,6 +23,7 @@ from learning.core.i18n import (
     current_locale,
     local_date,
     local_datetime,
+    local_day,
     local_number,
 )
 
@@ -63,6 +64,7 @@ class MailTemplates:
             self._translator.gettext, self._translator.ngettext, newstyle=True
         )
         env.filters["date"] = local_date
+        env.filters["day"] = local_day
         env.filters["datetime"] = local_datetime
         env.filters["db_date"] = _db_date
         env.filters["number"] = local_number

@@ -125,11 +125,15 @@ def next_workday(day: date) -> date:
     return day + timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
 
 
+def due_from(due: Due, assigned_at: datetime, tz: ZoneInfo) -> date:
+    """The first due date of a rule for a learner whose assignment began `assigned_at`."""
+    if due.on is not None:
+        return due.on
+    return next_workday(local_day(assigned_at, tz) + timedelta(days=due.days or 0))
+
+
 def first_due(facts: Facts, tz: ZoneInfo) -> date:
-    if facts.due.on is not None:
-        return facts.due.on
-    days = facts.due.days or 0
-    return next_workday(local_day(facts.assigned_at, tz) + timedelta(days=days))
+    return due_from(facts.due, facts.assigned_at, tz)
 
 
 def valid_until(facts: Facts, tz: ZoneInfo) -> date | None:

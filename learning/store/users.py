@@ -67,7 +67,7 @@ class DuplicateEmail(Exception):
     pass
 
 
-async def get_user(db: Database, user_id: int) -> User:
+async def get_user(db: Database | Transaction, user_id: int) -> User:
     row = await db.fetchone(f"{USER_SELECT} WHERE u.id = ?", (user_id,))
     if row is None:
         raise NotFound(f"user {user_id}")

@@ -17,6 +17,7 @@ from learning.core.text import clean_text
 from learning.store import drafts, privacy, user_admin, users
 from learning.store.db import Transaction
 from learning.store.users import ROLES, Role, User
+from learning.web.admin_assignments import notify_joined
 from learning.web.admin_common import audit, course_from_form, courses
 from learning.web.flash import redirect
 from learning.web.forms import field
@@ -141,6 +142,7 @@ async def user_create(request: Request) -> Response:
                 group_id=group_id,
             )
             link = await issue_link(request, tx, user_id, "invite")
+            await notify_joined(request, tx, user_id, None)
             await audit(
                 request, tx, "user.create", "user", user_id, {"role": role, "group_id": group_id}
             )
@@ -191,7 +193,7 @@ async def user_update(request: Request) -> Response:
     role = _role(values["role"]) or user.role
     async with services.db.transaction() as tx:
         group_id = await _group_from_form(tx, request, form)
-        await user_admin.update_user(
+        joined = await user_admin.update_user(
             tx,
             user.id,
             name=values["name"],
@@ -200,6 +202,7 @@ async def user_update(request: Request) -> Response:
             now=services.clock(),
             by=me.id,
         )
+        await notify_joined(request, tx, user.id, joined)
         await audit(
             request,
             tx,

@@ -13,6 +13,7 @@ from starlette.staticfiles import StaticFiles
 from learning.core.config import Settings
 from learning.web import (
     account,
+    admin_assignments,
     admin_extra_time,
     admin_groups,
     admin_import,
@@ -107,6 +108,9 @@ def routes(settings: Settings) -> list[BaseRoute]:
         get("/admin/groups", admin_groups.group_list, ADMIN),
         post("/admin/groups", admin_groups.group_create, ADMIN),
         post("/admin/groups/{group_id:id}/enrol", admin_groups.group_enrol, ADMIN),
+        get("/admin/assignments", admin_assignments.assignment_list, ADMIN),
+        post("/admin/assignments", admin_assignments.assignment_create, ADMIN),
+        post("/admin/assignments/{assignment_id:id}/remove", admin_assignments.assignment_remove, ADMIN),
         get("/admin/import", admin_import.import_form, ADMIN),
         post("/admin/import", admin_import.import_preview, ADMIN),
         post("/admin/import/confirm", admin_import.import_confirm, ADMIN),

@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse
 from learning.content.model import Question
 from learning.core.clock import from_db
 from learning.core.config import Settings
-from learning.core.i18n import Translator, local_date, local_datetime, local_number
+from learning.core.i18n import Translator, local_date, local_datetime, local_day, local_number
 from learning.web.cookies import FLASH_COOKIE, expire_header
 from learning.web.csrf import csrf_token
 from learning.web.flash import has_flash, take_messages
@@ -49,6 +49,7 @@ def build_environment(settings: Settings, translator: Translator) -> Environment
         translator.gettext, translator.ngettext, newstyle=True
     )
     env.filters["date"] = local_date
+    env.filters["day"] = local_day
     env.filters["datetime"] = local_datetime
     env.filters["db_date"] = _db_date
     env.filters["db_datetime"] = _db_datetime
