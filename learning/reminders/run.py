@@ -20,7 +20,7 @@ from learning.reminders.digest import DigestMail, digest_day, group_lines, plan_
 from learning.reminders.items import due_items
 from learning.reminders.mail_context import digest_context, learner_context
 from learning.reminders.plan import LearnerMail, plan_mails
-from learning.rules.reminders import DEFAULT, Schedule, ScheduleError, parse_schedule
+from learning.rules.reminders import DEFAULT, Schedule, ScheduleError, local_day, parse_schedule
 from learning.store import assignments, audit
 from learning.store import reminders as store
 from learning.store.db import Database
@@ -158,8 +158,9 @@ async def run_reminders(
             log.exception("Übersicht an Konto %s nicht eingereiht", digest.admin.id)
             report.failed.append(digest.admin.email)
     async with db.transaction() as tx:
-        # A run with failures is not finished: the server tries the day again.
-        if not report.failed:
+        # A run with failures is not finished: the server tries the day again. Only a
+        # run of the real today counts for the server; one --as-of another day does not.
+        if not report.failed and day == local_day(now, settings.timezone):
             await store.finish_run(tx, day, now, mails=report.queued, digests=report.digests_queued)
         if not (report.queued or report.digests_queued or report.failed):
             return report

@@ -163,3 +163,19 @@ async def test_digest_to_group_admins(db: Database, settings: Settings, mode: st
     assert "Team Nord: 2 überfällig (3 Personen mit Zuweisung)" in body
     assert ("Lernende 0" in body) == (mode == "named")
     del anna, ben
+
+
+async def test_only_a_run_of_the_real_today_counts_as_the_days_run(
+    db: Database, settings: Settings
+) -> None:
+    group_id, (anna,) = await learners(db, 1)
+    await assign(db, group_id=group_id, due=DUE)
+    day = date(2026, 6, 16)
+    ahead = await run_reminders(db, settings, TITLES, day=day, now=morning(day - timedelta(days=5)))
+    assert ahead.queued == 1
+    assert await db.scalar("SELECT count(*) FROM reminder_runs") == 0
+    # The server reaching that day runs it, and finds the mail already claimed.
+    on_the_day = await run_reminders(db, settings, TITLES, day=day, now=morning(day))
+    assert on_the_day.queued == 0
+    assert await db.scalar("SELECT day FROM reminder_runs") == "2026-06-16"
+    assert await outbox_kinds(db) == {anna: ["reminder"]}
