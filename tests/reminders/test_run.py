@@ -71,7 +71,7 @@ async def test_dry_run_lists_and_writes_nothing(db: Database, settings: Settings
     report = await run_reminders(db, settings, TITLES, day=day, now=morning(day), dry_run=True)
     assert [(m.user_id, m.kind) for m in report.mails] == [(anna, "reminder")]
     for table in ("outbox", "reminder_mails", "reminders_sent", "reminder_runs", "audit_log"):
-        assert await db.scalar(f"SELECT count(*) FROM {table}") == 0, table  # noqa: S608
+        assert await db.scalar(f"SELECT count(*) FROM {table}") == 0, table  # noqa: S608 - table names from the fixed tuple above
     sent = await run_reminders(db, settings, TITLES, day=day, now=morning(day))
     assert sent.queued == 1
     again = await run_reminders(db, settings, TITLES, day=day, now=morning(day), dry_run=True)
