@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import sys
 from datetime import date
 from typing import TYPE_CHECKING
@@ -22,16 +23,24 @@ from learning.core.clock import utc_now
 if TYPE_CHECKING:
     from learning.reminders.run import RunReport
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KINDS = {"reminder": "Erinnerung", "overdue": "Überfällig", "renewal_due": "Auffrischung"}
 
 
 def _as_of(raw: str | None) -> date | None:
     if raw is None:
         return None
+    problem = ValueError(f"--as-of: ein Datum als JJJJ-MM-TT erwartet, nicht {raw!r}")
+    if not _DATE.fullmatch(raw.strip()):
+        raise problem
     try:
         return date.fromisoformat(raw.strip())
     except ValueError:
-        raise ValueError(f"--as-of: ein Datum als JJJJ-MM-TT erwartet, nicht {raw!r}") from None
+        raise problem from None
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 def describe(report: RunReport) -> list[str]:
@@ -47,12 +56,18 @@ def describe(report: RunReport) -> list[str]:
     day = report.day.isoformat()
     if report.dry_run:
         head = f"Probelauf für {day}: nichts wird verschickt oder gespeichert."
-        tail = f"{len(report.mails)} Erinnerungen und {len(report.digests)} Übersichten würden eingereiht."
+        tail = (
+            f"{_count(len(report.mails), 'Erinnerung', 'Erinnerungen')} und"
+            f" {_count(len(report.digests), 'Übersicht', 'Übersichten')} würden eingereiht."
+        )
     else:
         head = f"Erinnerungen für {day}:"
-        tail = f"{report.queued} Erinnerungen und {report.digests_queued} Übersichten eingereiht."
+        tail = (
+            f"{_count(report.queued, 'Erinnerung', 'Erinnerungen')} und"
+            f" {_count(report.digests_queued, 'Übersicht', 'Übersichten')} eingereiht."
+        )
         if report.delivered is not None:
-            tail += f" Zustellung versucht für {report.delivered} E-Mails aus dem Postausgang."
+            tail += f" Zustellung versucht für {_count(report.delivered, 'E-Mail', 'E-Mails')}."
         else:
             tail += " Der Dienst verschickt sie."
     return [head, *lines, tail]

@@ -108,7 +108,7 @@ def test_dry_run_lists_and_sends_nothing(tmp_path: Path, smtp: tuple[Inbox, int]
     assert len(inbox.received) == 3
 
 
-@pytest.mark.parametrize("value", ["2026-13-01", "morgen", "16.06.2026"])
+@pytest.mark.parametrize("value", ["2026-13-01", "morgen", "16.06.2026", "20260616"])
 def test_bad_date_is_a_german_error(tmp_path: Path, value: str) -> None:
     result = run_cli(tmp_path, "reminders", "send", "--as-of", value)
     assert result.returncode == 2
