@@ -87,6 +87,9 @@ def cmd_reminders_send(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return fail(str(exc))
     settings = settings_for(args)
+    if args.dry_run and not settings.database.is_file():
+        # A dry run writes nothing, not even a new database.
+        return fail(f"Datenbank nicht gefunden: {settings.database}")
     now = utc_now()
     day = as_of or local_day(now, settings.timezone)
 

@@ -116,3 +116,10 @@ def test_bad_date_is_a_german_error(tmp_path: Path, value: str) -> None:
         f"Fehler: --as-of: ein Datum als JJJJ-MM-TT erwartet, nicht {value!r}"
     )
     assert not (tmp_path / "cli.sqlite3").exists()
+
+
+def test_dry_run_does_not_create_a_database(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "reminders", "send", "--dry-run")
+    assert result.returncode == 2
+    assert "Fehler: Datenbank nicht gefunden:" in result.stderr.decode()
+    assert not (tmp_path / "cli.sqlite3").exists()
