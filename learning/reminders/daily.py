@@ -27,7 +27,11 @@ POLL = 900.0
 
 
 async def run_if_due(
-    db: Database, settings: Settings, titles: Mapping[str, str], clock: Clock
+    db: Database,
+    settings: Settings,
+    titles: Mapping[str, str],
+    clock: Clock,
+    stop: asyncio.Event | None = None,
 ) -> RunReport | None:
     """Today's run if the hour has come and the day has not run yet; else None."""
     hour = settings.reminder_hour
@@ -39,7 +43,7 @@ async def run_if_due(
     day = daily_run_due(now, settings.timezone, hour, today if done else None)
     if day is None:
         return None
-    report = await run_reminders(db, settings, titles, day=day, now=now)
+    report = await run_reminders(db, settings, titles, day=day, now=now, stop=stop)
     log.info(
         "Erinnerungen für %s: %d Erinnerungen, %d Übersichten eingereiht.",
         day.isoformat(),
@@ -67,7 +71,7 @@ async def daily_reminders(
         return
     while not stop.is_set():
         try:
-            await run_if_due(db, settings, titles(), clock)
+            await run_if_due(db, settings, titles(), clock, stop)
         except Exception:
             log.exception("Tägliche Erinnerungen fehlgeschlagen")
         with contextlib.suppress(TimeoutError):

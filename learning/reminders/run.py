@@ -9,6 +9,7 @@ dry run plans the same mails and writes nothing.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -42,6 +43,8 @@ class RunReport:
     failed: list[str] = field(default_factory=list)
     # Mails the command line handed to the SMTP server itself (None: left to the server).
     delivered: int | None = None
+    # Ended early because the server is shutting down.
+    stopped: bool = False
 
 
 def schedule_of(text: str | None) -> Schedule:
@@ -136,21 +139,29 @@ async def run_reminders(
     now: datetime,
     dry_run: bool = False,
     actor: str = "system",
+    stop: asyncio.Event | None = None,
 ) -> RunReport:
-    """Send (or, dry, only list) the reminders and digests of `day`."""
+    """Send (or, dry, only list) the reminders and digests of `day`.
+
+    `stop` (the server shutting down) ends the run between two mails; the day then
+    stays unfinished and the next start goes on where this one stopped.
+    """
     report = await plan_run(db, settings, day=day)
     if dry_run:
         return report
     report.dry_run = False
     base = settings.public_url
     for mail in report.mails:
+        if stop is not None and stop.is_set():
+            report.stopped = True
+            break
         try:
             context = learner_context(mail, titles, base)
             report.queued += await _queue_reminder(db, mail, context, day, now)
         except Exception:
             log.exception("Erinnerung an Konto %s nicht eingereiht", mail.user_id)
             report.failed.append(mail.email)
-    for digest in report.digests:
+    for digest in [] if report.stopped else report.digests:
         try:
             context = digest_context(digest, titles, base, named=settings.reports == "named")
             report.digests_queued += await _queue_digest(db, digest, context, day, now)
@@ -160,7 +171,8 @@ async def run_reminders(
     async with db.transaction() as tx:
         # A run with failures is not finished: the server tries the day again. Only a
         # run of the real today counts for the server; one --as-of another day does not.
-        if not report.failed and day == local_day(now, settings.timezone):
+        finished = not (report.failed or report.stopped)
+        if finished and day == local_day(now, settings.timezone):
             await store.finish_run(tx, day, now, mails=report.queued, digests=report.digests_queued)
         if not (report.queued or report.digests_queued or report.failed):
             return report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -179,3 +180,19 @@ async def test_only_a_run_of_the_real_today_counts_as_the_days_run(
     assert on_the_day.queued == 0
     assert await db.scalar("SELECT day FROM reminder_runs") == "2026-06-16"
     assert await outbox_kinds(db) == {anna: ["reminder"]}
+
+
+async def test_a_stopped_run_leaves_the_day_open_and_goes_on_later(
+    db: Database, settings: Settings
+) -> None:
+    group_id, (anna, ben) = await learners(db, 2)
+    await assign(db, group_id=group_id, due=DUE)
+    day = date(2026, 6, 16)
+    stop = asyncio.Event()
+    stop.set()
+    stopped = await run_reminders(db, settings, TITLES, day=day, now=morning(day), stop=stop)
+    assert stopped.stopped and stopped.queued == 0
+    assert await db.scalar("SELECT count(*) FROM reminder_runs") == 0
+    resumed = await run_reminders(db, settings, TITLES, day=day, now=morning(day))
+    assert resumed.queued == 2
+    assert await outbox_kinds(db) == {anna: ["reminder"], ben: ["reminder"]}
