@@ -191,3 +191,30 @@ def counts(standings: Iterable[Standing]) -> dict[Status, int]:
     for item in standings:
         totals[item.status] += 1
     return totals
+
+
+DeadlineKind = Literal["due", "overdue", "valid"]
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """One line of a learner's start page: "fällig am", "überfällig seit", "gültig bis"."""
+
+    course_id: str
+    kind: DeadlineKind
+    day: date
+    status: Status
+
+
+def deadlines(chosen: Iterable[tuple[Facts, Standing]]) -> list[Deadline]:
+    """What a learner has to keep in view, sorted by date (a completion without expiry drops out)."""
+    found: list[Deadline] = []
+    for facts, now in chosen:
+        since = now.overdue_since
+        if since is not None:
+            found.append(Deadline(facts.course_id, "overdue", since, now.status))
+        elif now.status in DONE and now.valid_until is not None:
+            found.append(Deadline(facts.course_id, "valid", now.valid_until, now.status))
+        elif now.status not in DONE:
+            found.append(Deadline(facts.course_id, "due", now.due, now.status))
+    return sorted(found, key=lambda item: (item.day, item.course_id))
