@@ -25,29 +25,9 @@ from datetime import date, datetime, timedelta
 from typing import Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from learning.core.i18n import N_
+from learning.store.assignments import STATUS_LABELS, STATUSES, Status
 
-Status = Literal[
-    "not_started", "in_progress", "completed_on_time", "completed_late", "overdue", "expired"
-]
-
-STATUSES: tuple[Status, ...] = (
-    "not_started",
-    "in_progress",
-    "completed_on_time",
-    "completed_late",
-    "overdue",
-    "expired",
-)
-
-STATUS_LABELS: dict[Status, str] = {
-    "not_started": N_("Nicht begonnen"),
-    "in_progress": N_("In Bearbeitung"),
-    "completed_on_time": N_("Fristgerecht abgeschlossen"),
-    "completed_late": N_("Verspätet abgeschlossen"),
-    "overdue": N_("Überfällig"),
-    "expired": N_("Abgelaufen"),
-}
+__all__ = ["STATUSES", "STATUS_LABELS", "Standing", "Status", "effective", "standing"]
 
 DONE: frozenset[Status] = frozenset({"completed_on_time", "completed_late"})
 LATE: frozenset[Status] = frozenset({"overdue", "expired"})
