@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from learning.rules.assignments import Standing, effective
+from learning.rules.assignments import LATE, Standing, effective
 from learning.store import assignments
 from learning.store.db import Database
 
@@ -19,3 +19,12 @@ async def course_standings(
     """
     rows = await assignments.learner_assignments(db, course_id=course_id)
     return {facts.user_id: standing for facts, standing in effective(rows, today, tz)}
+
+
+async def overdue_count(db: Database, today: date, tz: ZoneInfo) -> int:
+    """Learners late with at least one course (overdue or expired): the admin's figure."""
+    rows = await assignments.learner_assignments(db)
+    late = {
+        facts.user_id for facts, standing in effective(rows, today, tz) if standing.status in LATE
+    }
+    return len(late)
