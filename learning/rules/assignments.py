@@ -25,29 +25,9 @@ from datetime import date, datetime, timedelta
 from typing import Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from learning.core.i18n import N_
+from learning.store.assignments import STATUS_LABELS, STATUSES, Status
 
-Status = Literal[
-    "not_started", "in_progress", "completed_on_time", "completed_late", "overdue", "expired"
-]
-
-STATUSES: tuple[Status, ...] = (
-    "not_started",
-    "in_progress",
-    "completed_on_time",
-    "completed_late",
-    "overdue",
-    "expired",
-)
-
-STATUS_LABELS: dict[Status, str] = {
-    "not_started": N_("Nicht begonnen"),
-    "in_progress": N_("In Bearbeitung"),
-    "completed_on_time": N_("Fristgerecht abgeschlossen"),
-    "completed_late": N_("Verspätet abgeschlossen"),
-    "overdue": N_("Überfällig"),
-    "expired": N_("Abgelaufen"),
-}
+__all__ = ["STATUSES", "STATUS_LABELS", "Standing", "Status", "effective", "standing"]
 
 DONE: frozenset[Status] = frozenset({"completed_on_time", "completed_late"})
 LATE: frozenset[Status] = frozenset({"overdue", "expired"})
@@ -191,3 +171,30 @@ def counts(standings: Iterable[Standing]) -> dict[Status, int]:
     for item in standings:
         totals[item.status] += 1
     return totals
+
+
+DeadlineKind = Literal["due", "overdue", "valid"]
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """One line of a learner's start page: "fällig am", "überfällig seit", "gültig bis"."""
+
+    course_id: str
+    kind: DeadlineKind
+    day: date
+    status: Status
+
+
+def deadlines(chosen: Iterable[tuple[Facts, Standing]]) -> list[Deadline]:
+    """What a learner has to keep in view, sorted by date (a completion without expiry drops out)."""
+    found: list[Deadline] = []
+    for facts, now in chosen:
+        since = now.overdue_since
+        if since is not None:
+            found.append(Deadline(facts.course_id, "overdue", since, now.status))
+        elif now.status in DONE and now.valid_until is not None:
+            found.append(Deadline(facts.course_id, "valid", now.valid_until, now.status))
+        elif now.status not in DONE:
+            found.append(Deadline(facts.course_id, "due", now.due, now.status))
+    return sorted(found, key=lambda item: (item.day, item.course_id))

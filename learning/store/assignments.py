@@ -21,9 +21,32 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Literal
 
 from learning.core.clock import from_db, to_db
+from learning.core.i18n import N_
 from learning.store.db import Database, Transaction
+
+# The assignment statuses `rules/assignments.standing` computes, in report order.
+Status = Literal[
+    "not_started", "in_progress", "completed_on_time", "completed_late", "overdue", "expired"
+]
+STATUSES: tuple[Status, ...] = (
+    "not_started",
+    "in_progress",
+    "completed_on_time",
+    "completed_late",
+    "overdue",
+    "expired",
+)
+STATUS_LABELS: dict[Status, str] = {
+    "not_started": N_("Nicht begonnen"),
+    "in_progress": N_("In Bearbeitung"),
+    "completed_on_time": N_("Fristgerecht abgeschlossen"),
+    "completed_late": N_("Verspätet abgeschlossen"),
+    "overdue": N_("Überfällig"),
+    "expired": N_("Abgelaufen"),
+}
 
 
 class AlreadyAssigned(Exception):

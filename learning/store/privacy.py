@@ -37,7 +37,12 @@ _EXPORT_TABLES: dict[str, str] = {
     "scenario_runs": "course_id, question_id, path, current_step, started_at, finished_at",
     "test_attempts": "id, course_id, started_at, submitted_at, score, passed",
     "completions": "course_id, completed_at, score, attempt_id",
-    "certificates": "code, course_id, learner_name, course_title, issued_at",
+    "certificates": "code, course_id, learner_name, course_title, issued_at, valid_until",
+    "certificates_replaced": "code, course_id, learner_name, course_title, issued_at,"
+    " valid_until, replaced_at",
+    "assignments": "course_id, due_on, due_days, renew_months, created_at, removed_at",
+    "group_memberships": "group_id, joined_at, left_at",
+    "enrolment_removals": "course_id, enrolled_at, removed_at",
     "sessions": "created_at, last_seen",
     "extra_time": "minutes, percent",
     "reminder_mails": "day, kind, queued_at",
@@ -130,7 +135,11 @@ async def _forget_identity(
         " anonymised = ?, locale = NULL, password_changed_at = NULL WHERE id = ?",
         (name, email, state, user_id),
     )
-    await tx.execute("UPDATE certificates SET learner_name = ? WHERE user_id = ?", (name, user_id))
+    for certificates in ("certificates", "certificates_replaced"):
+        await tx.execute(
+            f"UPDATE {certificates} SET learner_name = ? WHERE user_id = ?",  # noqa: S608 - constants
+            (name, user_id),
+        )
     await tx.execute("DELETE FROM login_attempts WHERE email = ?", (old_email,))
     # Mails to the person hold the address and the name: queued ones must not go out
     # to a pseudonym, sent ones are history nobody needs with a name in it.
@@ -218,7 +227,7 @@ async def delete_learner(tx: Transaction, user_id: int) -> None:
     """
     name, email = tombstone(user_id)
     await _forget_identity(tx, user_id, name=name, email=email, state=DELETED)
-    for table in ("answers", "scenario_runs", "certificates"):
+    for table in ("answers", "scenario_runs", "certificates", "certificates_replaced"):
         await tx.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))  # noqa: S608 - table names from a fixed tuple
     await tx.execute(
         "UPDATE test_answers SET response = NULL WHERE attempt_id IN"

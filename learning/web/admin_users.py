@@ -14,7 +14,7 @@ from learning.accounts.emails import valid_email
 from learning.accounts.signing import Purpose
 from learning.core.i18n import N_
 from learning.core.text import clean_text
-from learning.store import drafts, privacy, user_admin, users
+from learning.store import drafts, enrolment_history, privacy, user_admin, users
 from learning.store.db import Transaction
 from learning.store.users import ROLES, Role, User
 from learning.web.admin_assignments import notify_joined
@@ -159,6 +159,7 @@ async def _detail_context(request: Request, user: User) -> dict[str, object]:
     return {
         "target": user,
         "enrolments": await user_admin.enrolments_of(services.db, user.id),
+        "removals": await enrolment_history.removals_of(services.db, user.id),
         "invitations": await user_admin.open_invitations(services.db, user.id, services.clock()),
         "courses": courses(request),
         "groups": await users.list_groups(services.db),

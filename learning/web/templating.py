@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,10 @@ from learning.core.i18n import Translator, local_date, local_datetime, local_day
 from learning.web.cookies import FLASH_COOKIE, expire_header
 from learning.web.csrf import csrf_token
 from learning.web.flash import has_flash, take_messages
+
+
+def _iso_day(value: str | None) -> str:
+    return local_day(date.fromisoformat(value)) if value else ""
 
 
 def _db_date(value: str | None) -> str:
@@ -50,6 +55,7 @@ def build_environment(settings: Settings, translator: Translator) -> Environment
     )
     env.filters["date"] = local_date
     env.filters["day"] = local_day
+    env.filters["iso_day"] = _iso_day
     env.filters["datetime"] = local_datetime
     env.filters["db_date"] = _db_date
     env.filters["db_datetime"] = _db_datetime

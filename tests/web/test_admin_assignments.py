@@ -162,3 +162,27 @@ async def test_later_joiner_is_enrolled_with_a_due_date_from_joining(
         "SELECT subject FROM outbox WHERE to_user_id = ?", (joiner.id,)
     )
     assert notice is not None and "18. Januar 2027" in notice["subject"]
+
+
+async def test_admin_start_page_counts_overdue_learners(
+    client: httpx.AsyncClient,
+    login_as: LoginAs,
+    create_user: CreateUser,
+    services: Services,
+    clock: FrozenClock,
+) -> None:
+    clock.now = NOW
+    admin = await login_as("admin")
+    await create_user(email="a@example.org", group="Team")
+    await create_user(email="b@example.org", group="Team")
+    group = str(await _group_id(services, "Team"))
+    assert (await _post(client, group=group, due_on="2026-12-04")).status_code == 303
+
+    async def figure() -> str:
+        page = soup(await client.get("/"))
+        return tag(page, "dd", attrs={"data-key": "overdue"}).get_text()
+
+    assert await figure() == "0"
+    clock.now = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+    assert (await log_in(client, admin.email)).status_code == 303
+    assert await figure() == "2"
