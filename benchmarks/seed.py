@@ -169,6 +169,7 @@ def seed(path: Path, courses_dir: Path, learners: int, *, rng_seed: int = 7) -> 
         "INSERT INTO enrolments (user_id, course_id, enrolled_at, enrolled_by) VALUES (?, ?, ?, 1)",
         ((uid, c.id, created) for uid in stats.learner_ids for c in courses),
     )
+    _seed_assignments(out, [c.id for c in courses], stats.learner_ids, now, created)
     for course in courses:
         _seed_course(out, course, stats, rng, now)
     with conn:
@@ -177,6 +178,35 @@ def seed(path: Path, courses_dir: Path, learners: int, *, rng_seed: int = 7) -> 
     conn.close()
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def _seed_assignments(
+    out: _Writer, course_ids: list[str], learner_ids: list[int], now: datetime, created: str
+) -> None:
+    """Every group is assigned every course (migration 0080): half with a fixed due date
+    some weeks ago (so many are overdue), half 60 days after assignment, every third with
+    a 12-month renewal; each learner's membership began with their account."""
+    out.many(
+        "INSERT INTO group_memberships (user_id, group_id, joined_at) VALUES (?, ?, ?)",
+        ((uid, 1 + uid % GROUPS, created) for uid in learner_ids),
+    )
+    fixed = (now - timedelta(days=21)).date().isoformat()
+    out.many(
+        "INSERT INTO assignments (course_id, group_id, due_on, due_days, renew_months,"
+        " created_by, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)",
+        (
+            (
+                course_id,
+                g,
+                fixed if g % 2 else None,
+                None if g % 2 else 60,
+                12 if g % 3 == 0 else None,
+                created,
+            )
+            for course_id in course_ids
+            for g in range(1, GROUPS + 1)
+        ),
+    )
 
 
 # The fact tables the per-learner loop fills, in the order their batches are written.

@@ -57,6 +57,7 @@ DEFAULT_PARAMS = {
     "path": "style.css",
     "user_id": "{a_id}",
     "group_id": "{group_id}",
+    "assignment_id": "999",
 }
 
 
@@ -125,6 +126,7 @@ ADMIN_ROUTES: dict[tuple[str, str], tuple[Outcome, dict[str, Any]]] = {
     ("POST", U + "/invite"): (200, {}),
     ("POST", U + "/reset-link"): (200, {}),
     ("POST", U + "/enrol"): (303, {"data": {"course": COURSE}}),
+    ("POST", U + "/unenrol"): (303, {"data": {"course": COURSE}}),
     ("POST", U + "/zeitausgleich"): (303, {"data": {"extra_minutes": "10", "extra_percent": "0"}}),
     ("POST", U + "/reset-progress"): (303, {"data": {"course": COURSE, "confirm": "ja"}}),
     ("GET", U + "/export"): (200, {}),
@@ -133,6 +135,11 @@ ADMIN_ROUTES: dict[tuple[str, str], tuple[Outcome, dict[str, Any]]] = {
     ("GET", "/admin/groups"): (200, {}),
     ("POST", "/admin/groups"): (303, {"data": {"name": "Neue Gruppe"}}),
     ("POST", "/admin/groups/{group_id:id}/enrol"): (303, {"data": {"course": COURSE}}),
+    ("GET", "/admin/assignments"): (200, {}),
+    ("GET", "/admin/courses/{course_id}/teilnehmende"): (200, {}),
+    # No course, no due date: the form comes back with its errors, nothing is assigned.
+    ("POST", "/admin/assignments"): (400, {}),
+    ("POST", "/admin/assignments/{assignment_id:id}/remove"): (404, {}),
     ("GET", "/admin/import"): (200, {}),
     ("POST", "/admin/import"): (400, {}),  # no file: refused with a message
     ("POST", "/admin/import/confirm"): (400, {}),  # no signed preview: refused

@@ -14,6 +14,8 @@ from learning.cli.common import fail, settings_for
 from learning.core.clock import utc_now
 from learning.reports.documents import FORMATS, Column, ExportInfo, Row, export_stream
 from learning.reports.export import GROUP_COLUMNS, export_parts, figures_dict, report_view
+from learning.rules.assignments import local_day
+from learning.rules.standings import course_standings
 
 if TYPE_CHECKING:
     from learning.content.catalog import Catalog
@@ -118,6 +120,9 @@ def cmd_report(args: argparse.Namespace) -> int:
                     flt=flt,
                     filters=filters,
                     now=now,
+                    standings=await course_standings(
+                        db, course.id, local_day(now, settings.timezone), settings.timezone
+                    ),
                 )
             else:
                 overview = await _overview(db, settings, catalog, flt)
@@ -139,8 +144,12 @@ async def _overview(
 ) -> list[Row]:
     """One row per course whose figures may be shown in this mode."""
     overview: list[Row] = []
+    tz = settings.timezone
+    today = local_day(utc_now(), tz)
     for item in catalog.courses:
-        view = await report_view(db, settings, item.id, [p.id for p in item.content_pages], flt)
+        standings = await course_standings(db, item.id, today, tz)
+        pages = [p.id for p in item.content_pages]
+        view = await report_view(db, settings, item.id, pages, flt, standings)
         if view.total is not None:
             overview.append({**figures_dict(view.total), "course": item.id})
     return overview

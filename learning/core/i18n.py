@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 
@@ -96,6 +96,16 @@ def _number(value: float, locale: str) -> str:
 
 def local_date(moment: datetime | None, locale: str | None = None) -> str:
     return "" if moment is None else _date(moment, locale or current_locale.get())
+
+
+@lru_cache(maxsize=4096)
+def _day(day: date, locale: str) -> str:
+    return format_date(day, format="full", locale=_locale(locale))
+
+
+def local_day(day: date | None, locale: str | None = None) -> str:
+    """A calendar day (a due date, a last valid day) with its weekday: "Freitag, 4. Dezember 2026"."""
+    return "" if day is None else _day(day, locale or current_locale.get())
 
 
 def local_datetime(moment: datetime | None, locale: str | None = None) -> str:

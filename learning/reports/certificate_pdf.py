@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 
 from fpdf import FPDF
 
-from learning.core.i18n import local_date
+from learning.core.i18n import local_date, local_day
 
 
 def _font_path(name: str) -> str:
@@ -24,6 +24,7 @@ def certificate_pdf(
     topics: list[str],
     code: str,
     verify_url: str,
+    valid_until: date | None = None,
 ) -> bytes:
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_title(f"Teilnahmebescheinigung – {course_title}")
@@ -64,7 +65,8 @@ def certificate_pdf(
         0,
         8,
         f"am {local_date(issued, 'de')} erfolgreich abgeschlossen hat.\n"
-        f"Umfang: etwa {duration_minutes} Minuten Selbstlernzeit einschließlich Abschlusstest.",
+        f"Umfang: etwa {duration_minutes} Minuten Selbstlernzeit einschließlich Abschlusstest."
+        + (f"\nGültig bis {local_day(valid_until, 'de')}." if valid_until else ""),
         align="C",
         new_x="LMARGIN",
         new_y="NEXT",

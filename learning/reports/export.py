@@ -7,14 +7,28 @@ exports exactly the figures the report page shows (`report_view`), suppressed ce
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from learning.core.config import Settings
+from learning.reports.assignment_status import (
+    Standing,
+    Standings,
+    StatusCounts,
+    exact,
+    label,
+    select_by_status,
+    standings_of,
+    suppressed,
+    with_status,
+)
 from learning.reports.documents import Column, ExportInfo, Row
 from learning.reports.figures import (
+    NO_GROUP,
     TOO_FEW,
+    Counted,
     Figures,
     GroupTable,
     MonthCount,
@@ -24,6 +38,11 @@ from learning.reports.figures import (
     group_figures,
     select,
 )
+from learning.reports.figures import (
+    _partition as partition,
+)
+from learning.store.assignments import STATUS_LABELS as STATUS_LABELS_ASSIGNED
+from learning.store.assignments import STATUSES
 from learning.store.db import Database
 from learning.store.reports import LearnerFilter, LearnerRow, figure_rows, snapshot_learners
 
@@ -47,6 +66,19 @@ LEARNER_COLUMNS = (
     Column("certificate", "Zertifikat"),
 )
 
+# Added to the learner columns when someone in the course is assigned it.
+ASSIGNMENT_COLUMNS = (
+    Column("due", "Frist"),
+    Column("assignment_status", "Pflichtschulung"),
+    Column("valid_until", "Gültig bis"),
+)
+
+# Assigned learners per assignment status (rules/assignments.STATUSES).
+STATUS_COLUMNS = tuple(
+    Column(f"status_{status}", f"Pflicht: {STATUS_LABELS_ASSIGNED[status]}", "integer")
+    for status in STATUSES
+)
+
 GROUP_COLUMNS = (
     Column("group", "Gruppe"),
     Column("participants", "Teilnehmende", "integer"),
@@ -59,7 +91,7 @@ GROUP_COLUMNS = (
 )
 
 
-def learner_dict(row: LearnerRow) -> Row:
+def learner_dict(row: LearnerRow, standing: Standing | None = None) -> Row:
     return {
         "name": row.name,
         "email": row.email,
@@ -72,10 +104,16 @@ def learner_dict(row: LearnerRow) -> Row:
         "attempts": row.attempts,
         "completed_at": row.completed_at,
         "certificate": row.certificate or "",
+        "due": standing.due.isoformat() if standing else "",
+        "assignment_status": label(standing.status) if standing else "",
+        "valid_until": standing.valid_until.isoformat()
+        if standing and standing.valid_until
+        else "",
     }
 
 
-def figures_dict(item: Figures) -> Row:
+def figures_dict(item: Figures, status: StatusCounts | None = None) -> Row:
+    counts = {f"status_{s}": None if status is None else status.counts[s] for s in STATUSES}
     return {
         "group": item.label,
         "participants": item.participants,
@@ -85,6 +123,7 @@ def figures_dict(item: Figures) -> Row:
         "completion_rate": item.completion_rate,
         "median_score": item.median_score,
         "median_minutes": item.median_minutes,
+        **counts,
     }
 
 
@@ -98,6 +137,10 @@ class ReportView:
     months: list[MonthCount]
     flt: LearnerFilter  # the filter as applied (aggregate mode widens date ranges)
     refusal: str | None  # why aggregate mode shows no figures for this selection
+    # Assigned learners per assignment status, for the total and each group row;
+    # None where nobody in the course is assigned or aggregate mode hides them.
+    assignment: StatusCounts | None = None
+    group_status: tuple[StatusCounts | None, ...] = ()
 
 
 async def report_view(
@@ -106,28 +149,49 @@ async def report_view(
     course_id: str,
     page_ids: Sequence[str],
     flt: LearnerFilter,
+    standings: Standings,
 ) -> ReportView:
+    """The figures for one filter; `standings`: each assigned learner's, by user id."""
     k = settings.min_group
     if settings.reports == "named":
-        rows = await figure_rows(db, course_id, page_ids, flt)
+        rows = with_status(
+            await figure_rows(db, course_id, page_ids, flt), standings, flt.assignment
+        )
+        groups = group_figures(rows, named=True, min_group=k)
+        by_group: dict[str, list[Counted]] = defaultdict(list)
+        for row in rows:
+            by_group[row.group_name or NO_GROUP].append(row)
+        status = (
+            (
+                exact(standings_of(rows, standings)),
+                tuple(exact(standings_of(by_group[g.label], standings)) for g in groups.rows),
+            )
+            if standings
+            else (None, ())
+        )
         return ReportView(
             len(rows),
             figures("Gesamt", rows),
-            group_figures(rows, named=True, min_group=k),
+            groups,
             completion_over_time(rows),
             flt,
             None,
+            *status,
         )
     # Aggregate mode filters in Python over the whole course: the rules compare the
     # selection with the course (see reporting.py).
     everyone = await figure_rows(db, course_id, page_ids, LearnerFilter())
-    chosen = select(
-        everyone,
-        group_id=flt.group_id,
-        status=flt.status,
-        since=flt.since,
-        until=flt.until,
-        min_group=k,
+    chosen = (
+        select_by_status(everyone, standings, flt, min_group=k)
+        if flt.assignment is not None
+        else select(
+            everyone,
+            group_id=flt.group_id,
+            status=flt.status,
+            since=flt.since,
+            until=flt.until,
+            min_group=k,
+        )
     )
     applied = dataclasses.replace(flt, since=chosen.since, until=chosen.until)
     if chosen.refusal is not None:
@@ -135,21 +199,35 @@ async def report_view(
     unfiltered = applied == LearnerFilter(sort=flt.sort, descending=flt.descending)
     report = aggregate_report(chosen.rows, min_group=k, breakdown=unfiltered)
     refusal = None if report.total is not None else TOO_FEW
+    members = [rows for _, rows in partition(chosen.rows, k)] if report.groups.rows else []
+    total_status, group_status = suppressed(
+        standings_of(chosen.rows, standings),
+        [standings_of(rows, standings) for rows in members],
+        min_group=k,
+    )
     return ReportView(
-        len(chosen.rows), report.total, report.groups, report.months, applied, refusal
+        len(chosen.rows),
+        report.total,
+        report.groups,
+        report.months,
+        applied,
+        refusal,
+        total_status if standings else None,
+        tuple(group_status) if standings else (),
     )
 
 
 async def _aggregate_rows(view: ReportView) -> AsyncIterator[Row]:
     if view.total is not None:
-        yield figures_dict(view.total)
-    for item in view.groups.rows:
-        yield figures_dict(item)
+        yield figures_dict(view.total, view.assignment)
+    statuses = view.group_status or (None,) * len(view.groups.rows)
+    for item, status in zip(view.groups.rows, statuses, strict=True):
+        yield figures_dict(item, status)
 
 
-async def _learner_rows(rows: Sequence[LearnerRow]) -> AsyncIterator[Row]:
+async def _learner_rows(rows: Sequence[LearnerRow], standings: Standings) -> AsyncIterator[Row]:
     for row in rows:
-        yield learner_dict(row)
+        yield learner_dict(row, standings.get(row.user_id))
 
 
 async def export_parts(
@@ -162,6 +240,7 @@ async def export_parts(
     flt: LearnerFilter,
     filters: dict[str, str],
     now: datetime,
+    standings: Standings,
 ) -> tuple[ExportInfo, Sequence[Column], AsyncIterator[Row]]:
     info = ExportInfo(
         title=f"Abschlussbericht {course_title} ({course_id})",
@@ -175,8 +254,14 @@ async def export_parts(
         # export's own (`Database.snapshot`): the download then takes as long as the
         # client likes without holding a reader or a read snapshot.
         rows = await snapshot_learners(db, course_id, page_ids, flt)
-        return info, LEARNER_COLUMNS, _learner_rows(rows)
-    view = await report_view(db, settings, course_id, page_ids, flt)
+        if flt.assignment is not None:
+            rows = [
+                r for r in rows if (s := standings.get(r.user_id)) and s.status == flt.assignment
+            ]
+        named: tuple[Column, ...] = (*LEARNER_COLUMNS, *ASSIGNMENT_COLUMNS)
+        return info, named if standings else LEARNER_COLUMNS, _learner_rows(rows, standings)
+    view = await report_view(db, settings, course_id, page_ids, flt, standings)
     if view.refusal is not None:
         info = dataclasses.replace(info, note=view.refusal % {"n": settings.min_group})
-    return info, GROUP_COLUMNS, _aggregate_rows(view)
+    counted: tuple[Column, ...] = (*GROUP_COLUMNS, *STATUS_COLUMNS)
+    return info, counted if standings else GROUP_COLUMNS, _aggregate_rows(view)

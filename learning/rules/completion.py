@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from learning.content.model import Course
 from learning.rules.progress import all_pages_seen
+from learning.rules.renewal import record_validity
 from learning.store import attempts
 from learning.store.db import Transaction
 from learning.store.users import User
 
 
-async def try_complete(tx: Transaction, course: Course, user: User, now: datetime) -> str | None:
+async def try_complete(
+    tx: Transaction, course: Course, user: User, now: datetime, tz: ZoneInfo
+) -> str | None:
     """Complete the course inside the caller's transaction if the rule is met.
 
-    Returns the new certificate code, or None when not (yet, or no longer) due.
+    Returns the new certificate code, or None when not (yet, or no longer) due. Under
+    an assignment with renewal the certificate gets its last valid day (local, `tz`).
     """
     passed = await attempts.has_passed_in(tx, user.id, course.id)
     if passed is None:
@@ -25,7 +30,7 @@ async def try_complete(tx: Transaction, course: Course, user: User, now: datetim
     if not all_pages_seen(course, seen):
         return None
     attempt_id, score = passed
-    return await attempts.complete(
+    code = await attempts.complete(
         tx,
         user_id=user.id,
         course_id=course.id,
@@ -39,3 +44,6 @@ async def try_complete(tx: Transaction, course: Course, user: User, now: datetim
         topics=[lesson.title for lesson in course.lessons if lesson.kind == "lesson"],
         now=now,
     )
+    if code is not None:
+        await record_validity(tx, user.id, course.id, now, tz)
+    return code

@@ -61,6 +61,8 @@ class Certificate:
     duration: int
     topics: list[str]
     issued_at: str
+    # The last valid local day (YYYY-MM-DD) under a renewal rule; None: no expiry.
+    valid_until: str | None = None
 
 
 def _attempt(row: Any, questions: list[dict[str, Any]] | None = None) -> Attempt:
@@ -341,6 +343,7 @@ def _certificate(row: Any) -> Certificate:
         duration=row["duration"],
         topics=json.loads(row["topics"]),
         issued_at=row["issued_at"],
+        valid_until=row["valid_until"],
     )
 
 

@@ -1,7 +1,7 @@
 """GDPR: everything stored about one learner, anonymisation, deletion and retention purge.
 
 Anonymise and delete both take the person's name and e-mail out of every table: the
-account row, certificates, login attempts and the audit log (as actor, as target and
+account row, certificates, login attempts, the mails to them (outbox) and the audit log (as actor, as target and
 inside the details of any entry, e.g. a CSV import's address list).
 
 Deletion keeps aggregate counts right: the account row stays as a tombstone
@@ -37,9 +37,15 @@ _EXPORT_TABLES: dict[str, str] = {
     "scenario_runs": "course_id, question_id, path, current_step, started_at, finished_at",
     "test_attempts": "id, course_id, started_at, submitted_at, score, passed",
     "completions": "course_id, completed_at, score, attempt_id",
-    "certificates": "code, course_id, learner_name, course_title, issued_at",
+    "certificates": "code, course_id, learner_name, course_title, issued_at, valid_until",
+    "certificates_replaced": "code, course_id, learner_name, course_title, issued_at,"
+    " valid_until, replaced_at",
+    "assignments": "course_id, due_on, due_days, renew_months, created_at, removed_at",
+    "group_memberships": "group_id, joined_at, left_at",
+    "enrolment_removals": "course_id, enrolled_at, removed_at",
     "sessions": "created_at, last_seen",
     "extra_time": "minutes, percent",
+    "reminder_mails": "day, kind, queued_at",
 }
 
 
@@ -129,8 +135,18 @@ async def _forget_identity(
         " anonymised = ?, locale = NULL, password_changed_at = NULL WHERE id = ?",
         (name, email, state, user_id),
     )
-    await tx.execute("UPDATE certificates SET learner_name = ? WHERE user_id = ?", (name, user_id))
+    for certificates in ("certificates", "certificates_replaced"):
+        await tx.execute(
+            f"UPDATE {certificates} SET learner_name = ? WHERE user_id = ?",  # noqa: S608 - constants
+            (name, user_id),
+        )
     await tx.execute("DELETE FROM login_attempts WHERE email = ?", (old_email,))
+    # Mails to the person hold the address and the name: queued ones must not go out
+    # to a pseudonym, sent ones are history nobody needs with a name in it.
+    await tx.execute(
+        "DELETE FROM outbox WHERE to_user_id = ? OR lower(to_address) = lower(?)",
+        (user_id, old_email),
+    )
     for table in ("sessions", "invitations", "reflections", "extra_time"):
         await tx.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))  # noqa: S608 - table names from a fixed tuple
     # Drafts are unsubmitted answers: nothing the reports count.
@@ -211,7 +227,7 @@ async def delete_learner(tx: Transaction, user_id: int) -> None:
     """
     name, email = tombstone(user_id)
     await _forget_identity(tx, user_id, name=name, email=email, state=DELETED)
-    for table in ("answers", "scenario_runs", "certificates"):
+    for table in ("answers", "scenario_runs", "certificates", "certificates_replaced"):
         await tx.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,))  # noqa: S608 - table names from a fixed tuple
     await tx.execute(
         "UPDATE test_answers SET response = NULL WHERE attempt_id IN"

@@ -40,6 +40,9 @@ class LearnerFilter:
     until: date | None = None  # last activity on or before
     sort: str = "name"
     descending: bool = False
+    # An assignment status (rules/assignments.STATUSES): applied after reading, in
+    # reports/export.py, because it is computed from dates in Python.
+    assignment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +114,14 @@ class FigureRow(NamedTuple):
     best_score: float | None
     completed_at: str | None
     last_activity: str | None
+    user_id: int = 0
 
 
 # The figures read the same rows as the learner table, with the filters applied, but
 # only the columns they count: no names, no certificate, no sort.
 _FIGURES = (
     "SELECT group_id, group_name, enrolled, started, status, seconds, best_score,"
-    " completed_at, last_activity FROM r"
+    " completed_at, last_activity, user_id FROM r"
 )
 
 
@@ -214,7 +218,7 @@ async def figure_rows(
 ) -> list[FigureRow]:
     sql, params = _learner_query(course_id, page_ids, flt, select=_FIGURES)
     return [
-        FigureRow(r[0], r[1], bool(r[2]), bool(r[3]), r[4], int(r[5]), r[6], r[7], r[8])
+        FigureRow(r[0], r[1], bool(r[2]), bool(r[3]), r[4], int(r[5]), r[6], r[7], r[8], r[9])
         for r in await db.fetchall(sql, params)
     ]
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from learning.core.clock import to_db
+from learning.store import memberships
 from learning.store.db import Database, NotFound, Transaction
 from learning.store.users import USER_SELECT, Role, User, user_from_row
 
@@ -68,12 +69,18 @@ async def search_users(db: Database, flt: UserFilter, *, limit: int = PAGE_SIZE)
 
 
 async def update_user(
-    tx: Transaction, user_id: int, *, name: str, role: Role, group_id: int | None
-) -> None:
-    await tx.execute(
-        "UPDATE users SET name = ?, role = ?, group_id = ? WHERE id = ?",
-        (name, role, group_id, user_id),
-    )
+    tx: Transaction,
+    user_id: int,
+    *,
+    name: str,
+    role: Role,
+    group_id: int | None,
+    now: datetime,
+    by: int | None,
+) -> list[str]:
+    """Change name, role and group; return the courses a group change enrolled in."""
+    await tx.execute("UPDATE users SET name = ?, role = ? WHERE id = ?", (name, role, user_id))
+    return await memberships.change_group(tx, user_id, group_id, now=now, by=by)
 
 
 async def set_active(tx: Transaction, user_id: int, active: bool) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Literal
 
 from learning.core.clock import to_db
+from learning.store import memberships
 from learning.store.db import Database, NotFound, Transaction
 
 Role = Literal["learner", "trainer", "admin"]
@@ -66,7 +67,7 @@ class DuplicateEmail(Exception):
     pass
 
 
-async def get_user(db: Database, user_id: int) -> User:
+async def get_user(db: Database | Transaction, user_id: int) -> User:
     row = await db.fetchone(f"{USER_SELECT} WHERE u.id = ?", (user_id,))
     if row is None:
         raise NotFound(f"user {user_id}")
@@ -96,7 +97,7 @@ async def insert_user(
     locale: str | None = None,
 ) -> int:
     try:
-        return await tx.insert(
+        user_id = await tx.insert(
             "INSERT INTO users (email, name, role, group_id, password_hash, locale,"
             " created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -114,6 +115,10 @@ async def insert_user(
         if "users.email" in str(exc):
             raise DuplicateEmail(email) from exc
         raise
+    if group_id is not None:
+        # A learner who joins a group is enrolled in the group's assigned courses.
+        await memberships.change_group(tx, user_id, group_id, now=now, by=None)
+    return user_id
 
 
 async def set_password_hash(

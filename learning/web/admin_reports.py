@@ -15,15 +15,21 @@ from starlette.types import Receive, Scope, Send
 from learning.content.model import Course
 from learning.core.i18n import N_
 from learning.core.text import clean_text
+from learning.reports.assignment_status import parse_status
 from learning.reports.documents import FORMATS, MEDIA_TYPES, export_stream
 from learning.reports.export import (
+    ASSIGNMENT_COLUMNS,
     GROUP_COLUMNS,
     LEARNER_COLUMNS,
+    STATUS_COLUMNS,
     STATUS_LABELS,
     ReportView,
     export_parts,
     report_view,
 )
+from learning.rules.assignments import STATUS_LABELS as ASSIGNMENT_LABELS
+from learning.rules.assignments import Standing, local_day
+from learning.rules.standings import course_standings
 from learning.store import audit as audit_store
 from learning.store import reports, users
 from learning.store.db import ExportsBusy
@@ -64,7 +70,7 @@ def parse_filter(request: Request) -> tuple[reports.LearnerFilter, dict[str, str
     query = request.query_params
     raw = {
         key: clean_text(query.get(key, ""), max_length=40)
-        for key in ("group", "status", "from", "to", "sort", "dir")
+        for key in ("group", "status", "pflicht", "from", "to", "sort", "dir")
     }
     errors: list[str] = []
     group_id = int(raw["group"]) if raw["group"].isdigit() and len(raw["group"]) < 12 else None
@@ -75,6 +81,10 @@ def parse_filter(request: Request) -> tuple[reports.LearnerFilter, dict[str, str
     if raw["status"] and status is None:
         errors.append("Der gewählte Status ist ungültig.")
         raw["status"] = ""
+    assignment = parse_status(raw["pflicht"])
+    if raw["pflicht"] and assignment is None:
+        errors.append("Der gewählte Pflicht-Status ist ungültig.")
+        raw["pflicht"] = ""
     dates: dict[str, date | None] = {}
     for key, label in (("from", "Von"), ("to", "Bis")):
         try:
@@ -93,6 +103,7 @@ def parse_filter(request: Request) -> tuple[reports.LearnerFilter, dict[str, str
         until=dates["to"],
         sort=sort,
         descending=raw["dir"] == "desc",
+        assignment=assignment,
     )
     return flt, raw, errors
 
@@ -107,9 +118,25 @@ async def _course_figures(
     services = services_of(request)
     page_ids = _page_ids(course)
     cache: ResultCache[ReportView] = services.caches.figures
+
+    async def compute() -> ReportView:
+        standings = await _standings(request, course)
+        return await report_view(
+            services.db, services.settings, course.id, page_ids, flt, standings
+        )
+
+    return await cache.get((course.id, tuple(page_ids), flt), compute)
+
+
+async def _standings(request: Request, course: Course) -> dict[int, Standing]:
+    """Each assigned learner's standing today, cached with the figures."""
+    services = services_of(request)
+    tz = services.settings.timezone
+    today = local_day(services.clock(), tz)
+    cache: ResultCache[dict[int, Standing]] = services.caches.figures
     return await cache.get(
-        (course.id, tuple(page_ids), flt),
-        lambda: report_view(services.db, services.settings, course.id, page_ids, flt),
+        ("standings", course.id, today),
+        lambda: course_standings(services.db, course.id, today, tz),
     )
 
 
@@ -120,17 +147,22 @@ async def _table_page(
     services = services_of(request)
     page_ids = _page_ids(course)
     cache: ResultCache[list[reports.LearnerRow]] = services.caches.figures
-    return await cache.get(
-        ("table", course.id, tuple(page_ids), flt, page, TABLE_PAGE),
-        lambda: reports.learners(
-            services.db,
-            course.id,
-            page_ids,
-            flt,
-            limit=TABLE_PAGE,
-            offset=(page - 1) * TABLE_PAGE,
-        ),
-    )
+    offset = (page - 1) * TABLE_PAGE
+
+    async def compute() -> list[reports.LearnerRow]:
+        if flt.assignment is None:
+            return await reports.learners(
+                services.db, course.id, page_ids, flt, limit=TABLE_PAGE, offset=offset
+            )
+        # The assignment status is computed in Python: filter all, then cut the page.
+        standings = await _standings(request, course)
+        every = await reports.learners(services.db, course.id, page_ids, flt)
+        chosen = [
+            r for r in every if (s := standings.get(r.user_id)) and s.status == flt.assignment
+        ]
+        return chosen[offset : offset + TABLE_PAGE]
+
+    return await cache.get(("table", course.id, tuple(page_ids), flt, page, TABLE_PAGE), compute)
 
 
 async def report_index(request: Request) -> Response:
@@ -163,6 +195,7 @@ async def report_course(request: Request) -> Response:
         if value is not None and raw[key] != value.isoformat():
             raw[key], widened = value.isoformat(), True
     query = {k: v for k, v in raw.items() if v}
+    standings = await _standings(request, course) if named else {}
     pages = max(1, -(-figures.count // TABLE_PAGE))
     if page > pages:
         page = pages
@@ -199,8 +232,17 @@ async def report_course(request: Request) -> Response:
                 unit="%",
             ),
             "month_chart": bar_chart([(m.month, float(m.completed)) for m in months]),
-            "learner_columns": LEARNER_COLUMNS,
-            "group_columns": GROUP_COLUMNS,
+            "learner_columns": (*LEARNER_COLUMNS, *ASSIGNMENT_COLUMNS)
+            if standings
+            else LEARNER_COLUMNS,
+            "standings": standings,
+            "assignment": figures.assignment,
+            "group_status": figures.group_status,
+            "assignment_statuses": ASSIGNMENT_LABELS,
+            # The per-status columns only where someone in the course is assigned.
+            "group_columns": GROUP_COLUMNS
+            if figures.assignment
+            else GROUP_COLUMNS[: -len(STATUS_COLUMNS)],
         },
     )
 
@@ -227,6 +269,7 @@ async def report_export(request: Request) -> Response:
             flt=flt,
             filters={k: v for k, v in raw.items() if v and k not in ("sort", "dir")},
             now=services.clock(),
+            standings=await _standings(request, course),
         )
         async with services.db.transaction() as tx:
             await audit(request, tx, "report.export", "course", course.id, {"format": fmt, **raw})

@@ -14,9 +14,10 @@ from learning.accounts.emails import valid_email
 from learning.accounts.signing import Purpose
 from learning.core.i18n import N_
 from learning.core.text import clean_text
-from learning.store import drafts, privacy, user_admin, users
+from learning.store import drafts, enrolment_history, privacy, user_admin, users
 from learning.store.db import Transaction
 from learning.store.users import ROLES, Role, User
+from learning.web.admin_assignments import notify_joined
 from learning.web.admin_common import audit, course_from_form, courses
 from learning.web.flash import redirect
 from learning.web.forms import field
@@ -141,6 +142,7 @@ async def user_create(request: Request) -> Response:
                 group_id=group_id,
             )
             link = await issue_link(request, tx, user_id, "invite")
+            await notify_joined(request, tx, user_id, None)
             await audit(
                 request, tx, "user.create", "user", user_id, {"role": role, "group_id": group_id}
             )
@@ -157,6 +159,7 @@ async def _detail_context(request: Request, user: User) -> dict[str, object]:
     return {
         "target": user,
         "enrolments": await user_admin.enrolments_of(services.db, user.id),
+        "removals": await enrolment_history.removals_of(services.db, user.id),
         "invitations": await user_admin.open_invitations(services.db, user.id, services.clock()),
         "courses": courses(request),
         "groups": await users.list_groups(services.db),
@@ -191,7 +194,16 @@ async def user_update(request: Request) -> Response:
     role = _role(values["role"]) or user.role
     async with services.db.transaction() as tx:
         group_id = await _group_from_form(tx, request, form)
-        await user_admin.update_user(tx, user.id, name=values["name"], role=role, group_id=group_id)
+        joined = await user_admin.update_user(
+            tx,
+            user.id,
+            name=values["name"],
+            role=role,
+            group_id=group_id,
+            now=services.clock(),
+            by=me.id,
+        )
+        await notify_joined(request, tx, user.id, joined)
         await audit(
             request,
             tx,

@@ -7,8 +7,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from learning.core.i18n import N_
+from learning.rules.assignments import deadlines, effective, local_day
 from learning.rules.progress import STATUS_LABELS, changed_since, course_progress
-from learning.store import attempts
+from learning.rules.standings import overdue_count
+from learning.store import assignments, attempts
 from learning.store import page_views as progress
 from learning.web.flash import redirect
 from learning.web.resolve import course_or_404, current_user, services_of
@@ -18,6 +20,8 @@ from learning.web.templating import render
 async def catalogue(request: Request) -> Response:
     services = services_of(request)
     user = current_user(request)
+    if user.role == "admin":
+        return render(request, "home_admin.html", {"figures": await admin_figures(request)})
     if user.role != "learner":
         return render(request, f"home_{user.role}.html")
     db = services.db
@@ -35,7 +39,41 @@ async def catalogue(request: Request) -> Response:
             completed=course.id in done,
         )
         entries.append({"course": course, "progress": state, "enrolled": course.id in enrolled})
-    return render(request, "catalogue.html", {"entries": entries, "labels": STATUS_LABELS})
+    return render(
+        request,
+        "catalogue.html",
+        {"entries": entries, "labels": STATUS_LABELS, "deadlines": await _deadlines(request)},
+    )
+
+
+async def admin_figures(request: Request) -> list[dict[str, object]]:
+    """The figures on the admin's start page: label, number, where to look."""
+    services = services_of(request)
+    tz = services.settings.timezone
+    late = await overdue_count(services.db, local_day(services.clock(), tz), tz)
+    return [
+        {
+            "key": "overdue",
+            "label": N_("Lernende mit überfälliger Pflichtschulung"),
+            "value": late,
+            "href": "/admin/assignments",
+        },
+    ]
+
+
+async def _deadlines(request: Request) -> list[dict[str, object]]:
+    """The signed-in learner's own assignments: what is due, late or valid until when."""
+    services = services_of(request)
+    tz = services.settings.timezone
+    today = local_day(services.clock(), tz)
+    rows = await assignments.learner_assignments(services.db, user_id=current_user(request).id)
+    titles = (
+        {course.id: course.title for course in services.catalog.courses} if services.catalog else {}
+    )
+    return [
+        {"item": item, "title": titles.get(item.course_id, item.course_id)}
+        for item in deadlines(effective(rows, today, tz))
+    ]
 
 
 async def overview(request: Request) -> Response:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from learning.core.clock import from_db
-from learning.store import attempts
+from learning.rules.assignments import local_day
+from learning.store import attempts, renewals
 from learning.web.resolve import course_or_404, current_user, services_of
 from learning.web.templating import render
 
@@ -37,6 +39,7 @@ async def download(request: Request) -> Response:
         topics=certificate.topics,
         code=certificate.code,
         verify_url=f"{services.settings.public_url}/verify/{certificate.code}",
+        valid_until=_day(certificate.valid_until),
     )
     return Response(
         body,
@@ -60,9 +63,26 @@ async def verify(request: Request) -> Response:
     certificate = (
         await attempts.certificate_by_code(services.db, code) if _CODE.match(code) else None
     )
-    if certificate is None:
-        return render(request, "verify.html", {"certificate": None, "code": code[:20]}, status=404)
-    return render(request, "verify.html", {"certificate": certificate, "code": code})
+    if certificate is not None:
+        until = _day(certificate.valid_until)
+        today = local_day(services.clock(), services.settings.timezone)
+        state = "expired" if until is not None and today > until else "current"
+        context = {"certificate": certificate, "code": code, "state": state, "until": until}
+        return render(request, "verify.html", context)
+    old = await renewals.replaced(services.db, code) if _CODE.match(code) else None
+    if old is not None:
+        context = {
+            "certificate": old,
+            "code": code,
+            "state": "replaced",
+            "until": _day(old.valid_until),
+        }
+        return render(request, "verify.html", context)
+    return render(request, "verify.html", {"certificate": None, "code": code[:20]}, status=404)
+
+
+def _day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
 
 
 async def verify_form(request: Request) -> Response:

@@ -15,8 +15,9 @@ from learning.core.clock import from_db
 from learning.core.i18n import N_
 from learning.rules import grading, timing
 from learning.rules.completion import try_complete
+from learning.rules.renewal import open_renewal, try_renew
 from learning.rules.reveal import may_reveal
-from learning.store import attempts, drafts
+from learning.store import attempts, drafts, renewals
 from learning.store import page_views as progress
 from learning.store.db import NotFound
 from learning.web.flash import redirect
@@ -38,6 +39,13 @@ async def intro(request: Request) -> Response:
     tries = await attempts.attempts(services.db, user.id, course.id)
     open_attempt = next((a for a in tries if not a.submitted), None)
     question_count = sum(course.test.draw_count(p) for p in course.test.pages)
+    renewal = await open_renewal(
+        services.db, user.id, course.id, services.clock(), services.settings.timezone
+    )
+    # A renewal starts afresh: its attempts are those after the certificate was issued.
+    counted = (
+        tries if renewal is None else [a for a in tries if from_db(a.started_at) > renewal.since]
+    )
     return render(
         request,
         "test_intro.html",
@@ -45,9 +53,10 @@ async def intro(request: Request) -> Response:
             "course": course,
             "tries": [a for a in tries if a.submitted],
             "open_attempt": open_attempt,
-            "attempts_left": max(course.max_attempts - len(tries), 0),
+            "attempts_left": max(course.max_attempts - len(counted), 0),
             "question_count": question_count,
-            "passed": any(a.passed for a in tries),
+            "passed": any(a.passed for a in counted),
+            "renewal": renewal,
         },
     )
 
@@ -62,12 +71,17 @@ async def start(request: Request) -> Response:
     now = services.clock()
     extra = await drafts.extra_time(services.db, user.id)
     end = timing.deadline(now, course.test.time_limit, extra.minutes, extra.percent)
+    renewal = await open_renewal(services.db, user.id, course.id, now, services.settings.timezone)
     async with services.db.transaction() as tx:
         existing = await attempts.open_attempt_in(tx, user.id, course.id)
         if existing is not None:
             attempt_id = existing
         else:
-            used = await attempts.count_attempts_in(tx, user.id, course.id)
+            used = (
+                await attempts.count_attempts_in(tx, user.id, course.id)
+                if renewal is None
+                else await renewals.attempts_since(tx, user.id, course.id, renewal.since)
+            )
             if used >= course.max_attempts:
                 return redirect(
                     request,
@@ -209,7 +223,9 @@ async def _grade(
         if stored:
             await drafts.delete_draft_in(tx, attempt.id)
         if stored and passed:
-            await try_complete(tx, course, user, now)
+            tz = services.settings.timezone
+            if await try_complete(tx, course, user, now, tz) is None:
+                await try_renew(tx, course, user, now, tz)
     if not stored:
         return redirect(request, result_url, N_("Dieser Versuch wurde bereits abgegeben."), "info")
     if late:

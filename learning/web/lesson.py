@@ -88,7 +88,7 @@ async def show_page(request: Request) -> Response:
     )
     if state.completion_due:
         async with services.db.transaction() as tx:
-            await try_complete(tx, course, user, now)
+            await try_complete(tx, course, user, now, services.settings.timezone)
     lesson = course.lesson_of(page.id)
     assert lesson is not None  # noqa: S101 - page_or_404 guarantees it
     prev_page, next_page = neighbours(course, page)

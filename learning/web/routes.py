@@ -13,6 +13,8 @@ from starlette.staticfiles import StaticFiles
 from learning.core.config import Settings
 from learning.web import (
     account,
+    admin_assignments,
+    admin_enrolments,
     admin_extra_time,
     admin_groups,
     admin_import,
@@ -99,6 +101,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
         post("/admin/users/{user_id:id}/invite", admin_users.user_invite, ADMIN),
         post("/admin/users/{user_id:id}/reset-link", admin_users.user_reset_link, ADMIN),
         post("/admin/users/{user_id:id}/enrol", admin_users.user_enrol, ADMIN),
+        post("/admin/users/{user_id:id}/unenrol", admin_enrolments.user_unenrol, ADMIN),
         post("/admin/users/{user_id:id}/zeitausgleich", admin_extra_time.extra_time_update, ADMIN),
         post("/admin/users/{user_id:id}/reset-progress", admin_users.user_reset_progress, ADMIN),
         get("/admin/users/{user_id:id}/export", admin_users.user_export, ADMIN),
@@ -107,6 +110,10 @@ def routes(settings: Settings) -> list[BaseRoute]:
         get("/admin/groups", admin_groups.group_list, ADMIN),
         post("/admin/groups", admin_groups.group_create, ADMIN),
         post("/admin/groups/{group_id:id}/enrol", admin_groups.group_enrol, ADMIN),
+        get("/admin/assignments", admin_assignments.assignment_list, ADMIN),
+        post("/admin/assignments", admin_assignments.assignment_create, ADMIN),
+        post("/admin/assignments/{assignment_id:id}/remove", admin_assignments.assignment_remove, ADMIN),
+        get("/admin/courses/{course_id}/teilnehmende", admin_enrolments.course_participants, ADMIN),
         get("/admin/import", admin_import.import_form, ADMIN),
         post("/admin/import", admin_import.import_preview, ADMIN),
         post("/admin/import/confirm", admin_import.import_confirm, ADMIN),

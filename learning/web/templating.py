@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,14 @@ from starlette.responses import HTMLResponse
 from learning.content.model import Question
 from learning.core.clock import from_db
 from learning.core.config import Settings
-from learning.core.i18n import Translator, local_date, local_datetime, local_number
+from learning.core.i18n import Translator, local_date, local_datetime, local_day, local_number
 from learning.web.cookies import FLASH_COOKIE, expire_header
 from learning.web.csrf import csrf_token
 from learning.web.flash import has_flash, take_messages
+
+
+def _iso_day(value: str | None) -> str:
+    return local_day(date.fromisoformat(value)) if value else ""
 
 
 def _db_date(value: str | None) -> str:
@@ -49,6 +54,8 @@ def build_environment(settings: Settings, translator: Translator) -> Environment
         translator.gettext, translator.ngettext, newstyle=True
     )
     env.filters["date"] = local_date
+    env.filters["day"] = local_day
+    env.filters["iso_day"] = _iso_day
     env.filters["datetime"] = local_datetime
     env.filters["db_date"] = _db_date
     env.filters["db_datetime"] = _db_datetime

@@ -79,3 +79,36 @@ def test_hsts_and_hashing_pool_settings() -> None:
     for bad in ("bald", "-1", "nan", "inf"):
         with pytest.raises(ConfigError, match="LEARNING_HASH_WAIT"):
             settings_from_env({**key, "LEARNING_HASH_WAIT": bad})
+
+
+def test_timezone_and_reminder_settings() -> None:
+    key = {"LEARNING_SECRET_KEY": "k" * 32}
+    defaults = settings_from_env(key)
+    assert defaults.timezone.key == "Europe/Berlin"
+    assert (defaults.reminder_hour, defaults.reminder_digest) == (7, "off")
+    settings = settings_from_env(
+        {
+            **key,
+            "LEARNING_TIMEZONE": "Europe/Vienna",
+            "LEARNING_REMINDER_HOUR": "18",
+            "LEARNING_REMINDER_DIGEST": "Weekly",
+        }
+    )
+    assert settings.timezone.key == "Europe/Vienna"
+    assert (settings.reminder_hour, settings.reminder_digest) == (18, "weekly")
+    assert settings_from_env({**key, "LEARNING_REMINDER_HOUR": "off"}).reminder_hour is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("LEARNING_TIMEZONE", "Mars/Olympus"),
+        ("LEARNING_TIMEZONE", "../etc/passwd"),
+        ("LEARNING_REMINDER_HOUR", "24"),
+        ("LEARNING_REMINDER_HOUR", "sieben"),
+        ("LEARNING_REMINDER_DIGEST", "monthly"),
+    ],
+)
+def test_bad_reminder_settings_name_the_variable(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        settings_from_env({"LEARNING_SECRET_KEY": "k" * 32, name: value})

@@ -57,6 +57,7 @@ async def test_every_route_guards_its_role(
     ids = {
         "user_id": str(target.id),
         "group_id": str(group_id),
+        "assignment_id": "1",
         "course_id": "kurs-a",
         "page_id": "p1",
         "token": "kein-gueltiger-token",

@@ -1,0 +1,347 @@
+"""Assignments of a course to a group or one user, with a due rule and optional renewal.
+
+The store side of issue 17 (migration 0080). An assignment is live while `removed_at`
+is NULL; removing it keeps the row (history), and never touches what learners did.
+
+For reminders, reports and the start page, `learner_assignments` lists one
+`LearnerAssignment` per (live assignment, learner it applies to): an active learner,
+enrolled in the course, who is the assigned user or a current member of the assigned
+group. It carries every fact that `rules/assignments.py` needs to compute the due
+date and the status (pure functions, no SQL): read them there, not here.
+
+    from learning.store import assignments
+    rows = await assignments.learner_assignments(db, course_id="ikk")  # or user_id=...
+    for row in rows:
+        due = rules.assignments.due_date(row, tz)
+        state = rules.assignments.status(row, today, tz)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from learning.core.clock import from_db, to_db
+from learning.core.i18n import N_
+from learning.store.db import Database, Transaction
+
+# The assignment statuses `rules/assignments.standing` computes, in report order.
+Status = Literal[
+    "not_started", "in_progress", "completed_on_time", "completed_late", "overdue", "expired"
+]
+STATUSES: tuple[Status, ...] = (
+    "not_started",
+    "in_progress",
+    "completed_on_time",
+    "completed_late",
+    "overdue",
+    "expired",
+)
+STATUS_LABELS: dict[Status, str] = {
+    "not_started": N_("Nicht begonnen"),
+    "in_progress": N_("In Bearbeitung"),
+    "completed_on_time": N_("Fristgerecht abgeschlossen"),
+    "completed_late": N_("Verspätet abgeschlossen"),
+    "overdue": N_("Überfällig"),
+    "expired": N_("Abgelaufen"),
+}
+
+
+class AlreadyAssigned(Exception):
+    """The course already has a live assignment to that group or user."""
+
+
+@dataclass(frozen=True, slots=True)
+class DueRule:
+    """A fixed local date, or a number of days after the assignment (or joining)."""
+
+    on: date | None = None
+    days: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.on is None) == (self.days is None):
+            raise ValueError("exactly one of on and days")
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    id: int
+    course_id: str
+    group_id: int | None
+    group_name: str | None
+    user_id: int | None
+    user_name: str | None
+    due: DueRule
+    renew_months: int | None
+    reminders: str | None
+    created_by: int | None
+    created_at: datetime
+    removed_at: datetime | None
+    # Learners it applies to now (active, enrolled, in the group or the user).
+    learners: int
+
+
+@dataclass(frozen=True, slots=True)
+class LearnerAssignment:
+    """One learner under one live assignment: the facts its due date and status need."""
+
+    assignment_id: int
+    course_id: str
+    user_id: int
+    name: str
+    email: str
+    locale: str | None
+    group_id: int | None
+    due: DueRule
+    renew_months: int | None
+    reminders: str | None
+    # When the assignment began for this learner: its creation, or the learner's
+    # joining of the assigned group if that was later (UTC).
+    assigned_at: datetime
+    # Any page view, answer or submitted attempt in the course.
+    started: bool
+    # The first completion (UTC), kept for good.
+    completed_at: datetime | None
+    # The current certificate: issued (UTC, a renewal re-issues it) and its last
+    # valid local day (None: no expiry recorded).
+    certified_at: datetime | None
+    valid_until: date | None
+    # The last valid day of the certificate the current one replaced (renewals).
+    previous_valid_until: date | None
+
+
+def _date(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def _due(row: sqlite3.Row) -> DueRule:
+    return DueRule(on=_date(row["due_on"]), days=row["due_days"])
+
+
+async def create(
+    tx: Transaction,
+    *,
+    course_id: str,
+    group_id: int | None = None,
+    user_id: int | None = None,
+    due: DueRule,
+    renew_months: int | None,
+    reminders: str | None = None,
+    by: int | None,
+    now: datetime,
+) -> int:
+    """Insert a live assignment; AlreadyAssigned if the target has one for the course.
+
+    The caller validates (the group exists and has learners, renew_months > 0) and
+    enrols the learners (`enrol_targets`) in the same transaction.
+    """
+    try:
+        return await tx.insert(
+            "INSERT INTO assignments (course_id, group_id, user_id, due_on, due_days,"
+            " renew_months, reminders, created_by, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                course_id,
+                group_id,
+                user_id,
+                None if due.on is None else due.on.isoformat(),
+                due.days,
+                renew_months,
+                reminders,
+                by,
+                to_db(now),
+            ),
+        )
+    except sqlite3.IntegrityError as exc:
+        if "UNIQUE" in str(exc):
+            raise AlreadyAssigned(course_id) from exc
+        raise
+
+
+async def target_learners(
+    tx: Transaction, *, group_id: int | None = None, user_id: int | None = None
+) -> list[int]:
+    """The active learners an assignment to this group or user reaches."""
+    column = "group_id" if group_id is not None else "id"
+    rows = await tx.fetchall(
+        f"SELECT id FROM users WHERE {column} = ? AND role = 'learner'"  # noqa: S608 - a constant
+        " AND active = 1 AND anonymised = 0 ORDER BY id",
+        (group_id if group_id is not None else user_id,),
+    )
+    return [int(row["id"]) for row in rows]
+
+
+async def enrol_targets(
+    tx: Transaction, user_ids: list[int], course_id: str, *, by: int | None, now: datetime
+) -> list[int]:
+    """Enrol the learners who are not yet; return those newly enrolled."""
+    new: list[int] = []
+    for uid in user_ids:
+        cur = await tx.execute(
+            "INSERT INTO enrolments (user_id, course_id, enrolled_at, enrolled_by)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (user_id, course_id) DO NOTHING",
+            (uid, course_id, to_db(now), by),
+        )
+        if cur.rowcount == 1:
+            new.append(uid)
+        await cur.close()
+    return new
+
+
+async def remove(tx: Transaction, assignment_id: int, *, by: int | None, now: datetime) -> bool:
+    """Soft-remove a live assignment; False if there is none with that id.
+
+    Enrolments, progress, completions and certificates stay as they are.
+    """
+    cur = await tx.execute(
+        "UPDATE assignments SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL",
+        (to_db(now), by, assignment_id),
+    )
+    changed = cur.rowcount == 1
+    await cur.close()
+    return changed
+
+
+_ASSIGNMENT_SELECT = (
+    "SELECT a.*, g.name AS group_name, u.name AS user_name,"
+    " (SELECT count(*) FROM users l JOIN enrolments e"
+    "   ON e.user_id = l.id AND e.course_id = a.course_id"
+    "  WHERE l.role = 'learner' AND l.active = 1 AND l.anonymised = 0"
+    "   AND (l.id = a.user_id OR l.group_id = a.group_id)) AS learners"
+    " FROM assignments a LEFT JOIN groups g ON g.id = a.group_id"
+    " LEFT JOIN users u ON u.id = a.user_id"
+)
+
+
+def _assignment(row: sqlite3.Row) -> Assignment:
+    return Assignment(
+        id=row["id"],
+        course_id=row["course_id"],
+        group_id=row["group_id"],
+        group_name=row["group_name"],
+        user_id=row["user_id"],
+        user_name=row["user_name"],
+        due=_due(row),
+        renew_months=row["renew_months"],
+        reminders=row["reminders"],
+        created_by=row["created_by"],
+        created_at=from_db(row["created_at"]),
+        removed_at=None if row["removed_at"] is None else from_db(row["removed_at"]),
+        learners=int(row["learners"]),
+    )
+
+
+async def get(db: Database | Transaction, assignment_id: int) -> Assignment | None:
+    row = await db.fetchone(f"{_ASSIGNMENT_SELECT} WHERE a.id = ?", (assignment_id,))
+    return None if row is None else _assignment(row)
+
+
+async def list_assignments(
+    db: Database, *, course_id: str | None = None, include_removed: bool = False
+) -> list[Assignment]:
+    """Assignments, newest first; removed ones only when asked for (history)."""
+    where = ["true"]
+    params: list[object] = []
+    if course_id is not None:
+        where.append("a.course_id = ?")
+        params.append(course_id)
+    if not include_removed:
+        where.append("a.removed_at IS NULL")
+    rows = await db.fetchall(
+        f"{_ASSIGNMENT_SELECT} WHERE {' AND '.join(where)} ORDER BY a.created_at DESC, a.id DESC",
+        params,
+    )
+    return [_assignment(row) for row in rows]
+
+
+# One row per (live assignment, learner): the direct ones, then the group ones with the
+# member's joining of the group when it came after the assignment.
+_LEARNER_SELECT = """
+WITH targets AS (
+    SELECT a.id AS aid, a.user_id AS uid, a.created_at AS since
+    FROM assignments a WHERE a.removed_at IS NULL AND a.user_id IS NOT NULL {direct}
+    UNION ALL
+    SELECT a.id, u.id,
+        CASE WHEN m.joined_at > a.created_at THEN m.joined_at ELSE a.created_at END
+    FROM assignments a JOIN users u ON u.group_id = a.group_id
+    LEFT JOIN group_memberships m ON m.user_id = u.id AND m.group_id = u.group_id
+        AND m.left_at IS NULL
+    WHERE a.removed_at IS NULL AND a.group_id IS NOT NULL {grouped}
+)
+SELECT a.id AS assignment_id, a.course_id, a.due_on, a.due_days, a.renew_months,
+    a.reminders, t.since, u.id AS user_id, u.name, u.email, u.locale, u.group_id,
+    ca.last_activity, ca.completed_at, c.issued_at, c.valid_until,
+    (SELECT max(r.valid_until) FROM certificates_replaced r
+        WHERE r.user_id = u.id AND r.course_id = a.course_id) AS previous_valid_until
+FROM targets t
+JOIN assignments a ON a.id = t.aid
+JOIN users u ON u.id = t.uid AND u.role = 'learner' AND u.active = 1 AND u.anonymised = 0
+JOIN enrolments e ON e.user_id = u.id AND e.course_id = a.course_id
+LEFT JOIN course_activity ca ON ca.user_id = u.id AND ca.course_id = a.course_id
+LEFT JOIN certificates c ON c.user_id = u.id AND c.course_id = a.course_id
+ORDER BY u.id, a.course_id, a.id
+"""
+
+
+def _learner(row: sqlite3.Row) -> LearnerAssignment:
+    return LearnerAssignment(
+        assignment_id=row["assignment_id"],
+        course_id=row["course_id"],
+        user_id=row["user_id"],
+        name=row["name"],
+        email=row["email"],
+        locale=row["locale"],
+        group_id=row["group_id"],
+        due=_due(row),
+        renew_months=row["renew_months"],
+        reminders=row["reminders"],
+        assigned_at=from_db(row["since"]),
+        started=row["last_activity"] is not None,
+        completed_at=None if row["completed_at"] is None else from_db(row["completed_at"]),
+        certified_at=None if row["issued_at"] is None else from_db(row["issued_at"]),
+        valid_until=_date(row["valid_until"]),
+        previous_valid_until=_date(row["previous_valid_until"]),
+    )
+
+
+async def learner_assignments(
+    db: Database | Transaction,
+    *,
+    user_id: int | None = None,
+    course_id: str | None = None,
+    assignment_id: int | None = None,
+) -> list[LearnerAssignment]:
+    """Every (live assignment, learner) pair, narrowed by learner, course or assignment.
+
+    A learner under two assignments of one course (their own and their group's) gets
+    two rows; `rules.assignments.effective` picks the one that counts.
+    Scope it: a learner's page passes their own user_id, nothing else.
+    """
+    direct: list[str] = []
+    grouped: list[str] = []
+    params: list[object] = []
+    for column, value in (("a.course_id", course_id), ("a.id", assignment_id)):
+        if value is not None:
+            direct.append(f"AND {column} = ?")
+            grouped.append(f"AND {column} = ?")
+            params.append(value)
+    if user_id is not None:
+        direct.append("AND a.user_id = ?")
+        grouped.append("AND u.id = ?")
+        params.append(user_id)
+    sql = _LEARNER_SELECT.format(direct=" ".join(direct), grouped=" ".join(grouped))
+    # The same filters in both halves of the union: the values twice, in order.
+    rows = await db.fetchall(sql, [*params, *params])
+    return [_learner(row) for row in rows]
+
+
+async def set_validity(
+    tx: Transaction, user_id: int, course_id: str, valid_until: date | None
+) -> None:
+    """Record the last valid day on the learner's current certificate for the course."""
+    await tx.execute(
+        "UPDATE certificates SET valid_until = ? WHERE user_id = ? AND course_id = ?",
+        (None if valid_until is None else valid_until.isoformat(), user_id, course_id),
+    )
