@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 CACHES = frozenset({"questions", "shells", "figures"})
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -76,6 +77,11 @@ class Settings:
     max_import_body: int = 10 * 1024 * 1024
     # Which render and report caches are on (web/caches.py); --reload turns all off.
     caches: frozenset[str] = CACHES
+    # The zone times are shown and exported in (the header names it); stored times stay UTC.
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Berlin"))
+    # The issuer named on certificates, and its logo (PNG or JPEG), checked at start.
+    org_name: str = "Interkulturell beraten"
+    org_logo: Path | None = None
 
     @property
     def public_url(self) -> str:
@@ -128,6 +134,43 @@ def _as_caches(raw: str) -> frozenset[str]:
             f" {', '.join(sorted(CACHES))} oder none"
         )
     return names
+
+
+def _as_zone(raw: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(raw.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"LEARNING_TIMEZONE: unbekannte Zeitzone {raw!r}; erwartet wird ein Name wie"
+            " Europe/Berlin"
+        ) from None
+
+
+LOGO_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def _as_logo(raw: str) -> Path:
+    path = Path(raw)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        raise ConfigError(
+            f"LEARNING_ORG_LOGO: die Datei {raw!r} lässt sich nicht lesen; bitte den Pfad prüfen"
+        ) from None
+    if not head.startswith(LOGO_SIGNATURES):
+        raise ConfigError(
+            f"LEARNING_ORG_LOGO: {raw!r} ist kein PNG- oder JPEG-Bild; bitte ein Logo als"
+            " PNG oder JPEG angeben"
+        )
+    return path
+
+
+def _as_name(name: str, raw: str) -> str:
+    value = raw.strip()
+    if not value or len(value) > 120 or not value.isprintable():
+        raise ConfigError(f"{name}: 1 bis 120 druckbare Zeichen erwartet, nicht {raw!r}")
+    return value
 
 
 def load_secret_key(path: Path) -> Secret:
@@ -199,6 +242,12 @@ def settings_from_env(env: Mapping[str, str] | None = None, **flags: object) -> 
         )
     if "LEARNING_CACHES" in env:
         values["caches"] = _as_caches(env["LEARNING_CACHES"])
+    if "LEARNING_TIMEZONE" in env:
+        values["timezone"] = _as_zone(env["LEARNING_TIMEZONE"])
+    if "LEARNING_ORG_NAME" in env:
+        values["org_name"] = _as_name("LEARNING_ORG_NAME", env["LEARNING_ORG_NAME"])
+    if env.get("LEARNING_ORG_LOGO"):
+        values["org_logo"] = _as_logo(env["LEARNING_ORG_LOGO"])
     values.update({k: v for k, v in flags.items() if v is not None})
     settings = Settings(**values)  # type: ignore[arg-type]
     if "LEARNING_SECRET_KEY" in env:

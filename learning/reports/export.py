@@ -9,8 +9,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from learning.content.slug import slugify
 from learning.core.config import Settings
 from learning.reports.documents import Column, ExportInfo, Row
 from learning.reports.figures import (
@@ -33,6 +34,8 @@ STATUS_LABELS = {
     "completed": "abgeschlossen",
 }
 
+# The columns of each export, in order: adding a column is one line here and one key in
+# learner_dict / figures_dict. Time columns get the zone in their header when written.
 LEARNER_COLUMNS = (
     Column("name", "Name"),
     Column("email", "E-Mail"),
@@ -57,6 +60,54 @@ GROUP_COLUMNS = (
     Column("median_score", "Median Abschlusstest %", "number"),
     Column("median_minutes", "Median Lernzeit (Min.)", "number"),
 )
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def filter_labels(flt: LearnerFilter, group_name: str | None) -> dict[str, str]:
+    """The filter as a reader says it, for the export's facts: {"Gruppe": "Jobcenter Nord"}."""
+    labels: dict[str, str] = {}
+    if flt.group_id is not None:
+        labels["Gruppe"] = group_name or str(flt.group_id)
+    if flt.status is not None:
+        labels["Status"] = STATUS_LABELS[flt.status]
+    if flt.since is not None:
+        labels["Letzte Aktivität von"] = _day(flt.since)
+    if flt.until is not None:
+        labels["Letzte Aktivität bis"] = _day(flt.until)
+    return labels
+
+
+def export_filename(
+    stem: str,
+    course_id: str,
+    flt: LearnerFilter,
+    group_name: str | None,
+    *,
+    day: date,
+    ext: str,
+    variant: str = "",
+) -> str:
+    """A distinct, ASCII-safe name: bericht_alles-nur-kultur_gruppe-jobcenter-nord_2026-12-02.csv."""
+    parts = []
+    if flt.group_id is not None:
+        parts.append("gruppe-" + (slugify(group_name or "") or str(flt.group_id)))
+    if flt.status is not None:
+        parts.append("status-" + slugify(STATUS_LABELS[flt.status]))
+    if flt.since is not None:
+        parts.append(f"ab-{flt.since.isoformat()}")
+    if flt.until is not None:
+        parts.append(f"bis-{flt.until.isoformat()}")
+    pieces = [
+        stem,
+        slugify(course_id),
+        *(parts or ["alle"]),
+        day.isoformat(),
+        *filter(None, [variant]),
+    ]
+    return "_".join(pieces) + f".{ext}"
 
 
 def learner_dict(row: LearnerRow) -> Row:
@@ -169,6 +220,7 @@ async def export_parts(
         min_group=settings.min_group,
         filters=filters,
         generated_at=now,
+        zone=settings.timezone,
     )
     if settings.reports == "named":
         # The rows are read before the first byte goes out, on a connection of the

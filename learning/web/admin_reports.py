@@ -21,7 +21,9 @@ from learning.reports.export import (
     LEARNER_COLUMNS,
     STATUS_LABELS,
     ReportView,
+    export_filename,
     export_parts,
+    filter_labels,
     report_view,
 )
 from learning.store import audit as audit_store
@@ -217,6 +219,8 @@ async def report_export(request: Request) -> Response:
         release = await services.db.export_slot()
     except ExportsBusy:
         raise HTTPException(503, EXPORTS_BUSY) from None
+    now = services.clock()
+    group_name = await _group_name(request, flt.group_id)
     try:
         info, columns, rows = await export_parts(
             services.db,
@@ -225,21 +229,36 @@ async def report_export(request: Request) -> Response:
             course_title=course.title,
             page_ids=_page_ids(course),
             flt=flt,
-            filters={k: v for k, v in raw.items() if v and k not in ("sort", "dir")},
-            now=services.clock(),
+            filters=filter_labels(flt, group_name),
+            now=now,
         )
         async with services.db.transaction() as tx:
             await audit(request, tx, "report.export", "course", course.id, {"format": fmt, **raw})
     except BaseException:
         release()
         raise
-    filename = f"bericht-{course.id}.{fmt}".replace('"', "")
+    filename = export_filename(
+        "bericht",
+        course.id,
+        flt,
+        group_name,
+        day=now.astimezone(services.settings.timezone).date(),
+        ext=fmt,
+        variant="komma" if delimiter == "," and fmt == "csv" else "",
+    )
     return SlotResponse(
         export_stream(fmt, info, columns, rows, delimiter=delimiter),
         release=release,
         media_type=MEDIA_TYPES[fmt],
         headers={"content-disposition": f'attachment; filename="{filename}"'},
     )
+
+
+async def _group_name(request: Request, group_id: int | None) -> str | None:
+    if group_id is None:
+        return None
+    groups = await users.list_groups(services_of(request).db)
+    return next((g.name for g in groups if g.id == group_id), None)
 
 
 class SlotResponse(StreamingResponse):
