@@ -25,6 +25,14 @@ class FakeOption:
         return f"<p>{self.text}</p>"
 
     feedback_html: str = ""
+    order: int | None = None
+    match: int | None = None
+
+
+@dataclass(frozen=True)
+class FakeMatchChoice:
+    position: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class FakeQuestion:
     type: str = "single"
     explanation_html: str = ""
     line: int = 1
+    match_choices: tuple[FakeMatchChoice, ...] = ()
 
     @property
     def stem_html(self) -> str:

@@ -12,7 +12,7 @@ from learning.content.catalog import MISSING_CODE, Catalog
 from learning.content.model import CompileResult, Course, Page, Question
 from learning.content.orphans import find_orphans
 from learning.core.i18n import N_
-from learning.reports.items import Choice, item_analysis
+from learning.reports.items import AnswerKey, Choice, item_analysis
 from learning.store import course_sources, reports
 from learning.web.admin_common import audit
 from learning.web.csrf import csrf_token
@@ -159,11 +159,15 @@ async def trainer_preview(request: Request) -> Response:
     return render(request, "page.html", parts)
 
 
-def _choices(question: Question) -> tuple[Choice, ...]:
-    """The options a distractor view counts: those of single and multiple choice."""
-    if question.type not in ("single", "multiple"):
-        return ()
-    return tuple(Choice(o.position, o.text, o.correct) for o in question.options)
+def _answer_key(question: Question, title: str) -> AnswerKey:
+    """What the item analysis needs of a question: option texts, the right answer."""
+    return AnswerKey(
+        question.id,
+        question.type,
+        tuple(Choice(o.position, o.text, o.correct, o.order, o.match) for o in question.options),
+        {c.position: c.text for c in question.match_choices},
+        title,
+    )
 
 
 async def trainer_items(request: Request) -> Response:
@@ -171,17 +175,13 @@ async def trainer_items(request: Request) -> Response:
     settings = services.settings
     course = course_or_404(request, request.path_params["course_id"])
     responses = await reports.item_responses(services.db, course.id)
-    labels: dict[str, dict[int, str]] = {}
-    choices: dict[str, tuple[Choice, ...]] = {}
-    stems: dict[str, str] = {}
     test = course.test
-    if test is not None:
-        for page in test.pages:
-            for q in page.questions:
-                labels[q.id] = {o.position: o.text for o in q.options}
-                choices[q.id] = _choices(q)
-                stems[q.id] = q.stem_html
-    items = item_analysis(responses, labels, choices)
+    # Course order: the test's pages in order, the questions of each page in order.
+    keys = [
+        _answer_key(q, page.title) for page in (test.pages if test else ()) for q in page.questions
+    ]
+    stems = {q.id: q.stem_html for page in (test.pages if test else ()) for q in page.questions}
+    items = item_analysis(responses, keys)
     aggregate = settings.reports == "aggregate"
     shown = [i for i in items if not aggregate or i.learners >= settings.min_group]
     return render(

@@ -95,7 +95,7 @@ async def test_course_page_lists_orphaned_ids(
     await login_as("trainer")
     page = soup(await client.get("/trainer/kurs-a"))
     rows = [
-        [c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
+        [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
         for tr in page.select("#orphan-table tbody tr")
     ]
     assert rows == [["Seite", "old-page", "1"], ["Frage", "old-q", "1"]]
@@ -110,15 +110,27 @@ async def test_item_analysis_shows_figures_and_flags(
     await seed_known(services.db)
     await login_as("admin")
     page = soup(await client.get("/trainer/kurs-a/items"))
-    items = {tag(s, "h2").get_text(strip=True): s for s in page.select("section.item")}
-    assert set(items) == {"t-q1", "t-q2", "t-q3"}, "5 learners reach the minimum of 5"
+    sections = page.select("section.item")
+    items = {str(s["data-question"]): s for s in sections}
+    assert list(items) == ["t-q1", "t-q2", "t-q3"], "5 learners reach the minimum of 5"
+    assert [tag(s, "h2").get_text(strip=True) for s in sections] == [
+        "Frage 1: Test",
+        "Frage 2: Test",
+        "Frage 3: Test",
+    ]
     q1 = {dd["data-key"]: dd.get_text(strip=True) for dd in items["t-q1"].select("dd")}
     assert q1 == {"n": "6", "facility": "50", "discrimination": "1"}
     options = [
-        [c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
+        [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
         for tr in items["t-q1"].select("table.chosen tbody tr")
     ]
-    assert options == [["Werte", "3"], ["Kleidung", "2"], ["Essen", "1"]]
+    assert options == [
+        ["Werte", "✓ richtig", "3"],
+        ["Kleidung", "✗ falsch", "2"],
+        ["Essen", "✗ falsch", "1"],
+    ]
+    solution = select_tag(items["t-q1"], ".solution").get_text(" ", strip=True)
+    assert solution == "Richtige Antwort: Werte"
     flags = [li.get_text() for li in items["t-q3"].select(".flags li")]
     assert "wird von 100% falsch beantwortet: Formulierung prüfen" in flags
     assert "trennt nicht zwischen starken und schwachen Teilnehmenden" in flags
