@@ -144,9 +144,14 @@ async def report_index(request: Request) -> Response:
 
 
 async def report_course(request: Request) -> Response:
+    course = course_or_404(request, request.path_params["course_id"])
+    return await report_page(request, course, "admin/report.html", f"/admin/reports/{course.id}")
+
+
+async def report_page(request: Request, course: Course, template: str, base: str) -> Response:
+    """One course's report; the caller has checked that the user may see it."""
     services = services_of(request)
     settings = services.settings
-    course = course_or_404(request, request.path_params["course_id"])
     flt, raw, errors = parse_filter(request)
     named = settings.reports == "named"
     page_raw = request.query_params.get("seite", "1")
@@ -171,9 +176,10 @@ async def report_course(request: Request) -> Response:
         rows = await _table_page(request, course, flt, page) if named else []
     return render(
         request,
-        "admin/report.html",
+        template,
         {
             "course": course,
+            "report_base": base,
             "named": named,
             "total": total,
             "refusal": figures.refusal,
@@ -208,8 +214,12 @@ async def report_course(request: Request) -> Response:
 
 
 async def report_export(request: Request) -> Response:
+    return await export_response(request, course_or_404(request, request.path_params["course_id"]))
+
+
+async def export_response(request: Request, course: Course) -> Response:
+    """One course's export; the caller has checked that the user may see it."""
     services = services_of(request)
-    course = course_or_404(request, request.path_params["course_id"])
     flt, raw, _errors = parse_filter(request)
     fmt = request.query_params.get("format", "csv")
     if fmt not in FORMATS:

@@ -30,6 +30,7 @@ from learning.web import (
     password_change,
     test_answers,
     trainer,
+    trainer_results,
 )
 from learning.web.guards import ADMIN, ANYONE, LEARNER, SIGNED_IN, STAFF, get, post
 
@@ -86,6 +87,10 @@ def routes(settings: Settings) -> list[BaseRoute]:
         get("/trainer/{course_id}", trainer.trainer_course, STAFF),
         get("/trainer/{course_id}/preview/{page_id}", trainer.trainer_preview, STAFF),
         get("/trainer/{course_id}/items", trainer.trainer_items, STAFF),
+        get("/trainer/{course_id}/bericht", trainer_results.trainer_report, STAFF),
+        get("/trainer/{course_id}/bericht/export", trainer_results.trainer_report_export, STAFF),
+        post("/admin/courses/{course_id}/trainers", trainer_results.assign_trainer, ADMIN),
+        post("/admin/courses/{course_id}/trainers/{user_id:id}/remove", trainer_results.unassign_trainer, ADMIN),
         post("/admin/courses/{course_id}/retire", trainer.trainer_retire, ADMIN),
         post("/admin/courses/{course_id}/reinstate", trainer.trainer_reinstate, ADMIN),
         # Admins: accounts, groups, import, reports, audit log.

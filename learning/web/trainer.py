@@ -13,7 +13,8 @@ from learning.content.model import CompileResult, Course, Page, Question
 from learning.content.orphans import find_orphans
 from learning.core.i18n import N_
 from learning.reports.items import AnswerKey, Choice, item_analysis
-from learning.store import course_sources, reports
+from learning.store import course_sources, course_trainers, reports
+from learning.web import trainer_results
 from learning.web.admin_common import audit
 from learning.web.csrf import csrf_token
 from learning.web.flash import redirect
@@ -60,7 +61,8 @@ def _status(
 
 
 async def trainer_index(request: Request) -> Response:
-    return render(request, "trainer/index.html", {"status": _compile_status(request)})
+    own = await trainer_results.own_courses(request)
+    return render(request, "trainer/index.html", {"status": _compile_status(request), "own": own})
 
 
 async def trainer_course(request: Request) -> Response:
@@ -75,8 +77,19 @@ async def trainer_course(request: Request) -> Response:
         rows.append({"kind": kind, "id": ident, "learners": counts[kind][ident]})
     catalog = services.catalog
     status = _status(catalog, course.id, course) if catalog is not None else None
+    visible = await trainer_results.visible_course_ids(request)
+    admin = visible is None
     return render(
-        request, "trainer/course.html", {"course": course, "orphans": rows, "status": status}
+        request,
+        "trainer/course.html",
+        {
+            "course": course,
+            "orphans": rows,
+            "status": status,
+            "results": admin or course.id in (visible or ()),
+            "trainers": await course_trainers.trainers_of(services.db, course.id) if admin else [],
+            "candidates": await course_trainers.candidates(services.db, course.id) if admin else [],
+        },
     )
 
 
@@ -173,7 +186,7 @@ def _answer_key(question: Question, title: str) -> AnswerKey:
 async def trainer_items(request: Request) -> Response:
     services = services_of(request)
     settings = services.settings
-    course = course_or_404(request, request.path_params["course_id"])
+    course = await trainer_results.results_course(request)
     responses = await reports.item_responses(services.db, course.id)
     test = course.test
     # Course order: the test's pages in order, the questions of each page in order.

@@ -14,6 +14,7 @@ from tests.admin_support import (
     FakeOption,
     FakePage,
     FakeQuestion,
+    assign_trainer,
     install_catalog,
     make_course,
     seed_known,
@@ -48,7 +49,8 @@ async def test_items_page_shows_options_by_group_and_flags_an_unpicked_distracto
 ) -> None:
     install_catalog(services, _with_unpicked_option())
     await seed_known(services.db)
-    await login_as("trainer")
+    trainer = await login_as("trainer")
+    await assign_trainer(services.db, trainer.id)
     page = soup(await client.get("/trainer/kurs-a/items"))
     items = {str(s["data-question"]): s for s in page.select("section.item")}
     q1 = items["t-q1"]
@@ -81,7 +83,8 @@ class TestSmallGroups:
     ) -> None:
         install_catalog(services, _with_unpicked_option())
         await seed_known(services.db)
-        await login_as("trainer")
+        trainer = await login_as("trainer")
+        await assign_trainer(services.db, trainer.id)
         page = soup(await client.get("/trainer/kurs-a/items"))
         assert page.select("table.distractors") == []
         assert "Musik" not in page.get_text()

@@ -13,6 +13,7 @@ from learning.web.services import Services
 from tests.admin_support import (
     FakeDiagnostic,
     FakeResult,
+    assign_trainer,
     install_catalog,
     make_course,
     seed_known,
@@ -146,7 +147,8 @@ class TestSmallGroups:
     ) -> None:
         install_catalog(services, make_course())
         await seed_known(services.db)
-        await login_as("trainer")
+        trainer = await login_as("trainer")
+        await assign_trainer(services.db, trainer.id)
         page = soup(await client.get("/trainer/kurs-a/items"))
         assert page.select("section.item") == []
         assert "3 Fragen" in select_tag(page, "#items-hidden").get_text()
