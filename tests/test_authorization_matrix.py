@@ -140,6 +140,7 @@ ADMIN_ROUTES: dict[tuple[str, str], tuple[Outcome, dict[str, Any]]] = {
     ("GET", "/admin/reports/{course_id}"): (200, {}),
     ("GET", "/admin/reports/{course_id}/export"): (200, {"params": {}}),
     ("GET", "/admin/audit"): (200, {}),
+    ("GET", "/admin/audit/export"): (200, {}),
     ("POST", "/admin/courses/{course_id}/retire"): (303, {}),
     ("POST", "/admin/courses/{course_id}/reinstate"): (303, {}),
     # Learner A is no trainer: the assignment is refused with a message, nothing stored.

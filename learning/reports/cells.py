@@ -40,7 +40,7 @@ class Column:
 @dataclass(frozen=True, slots=True)
 class ExportInfo:
     title: str
-    mode: str  # "aggregate" or "named"
+    mode: str  # "aggregate" or "named"; "" where no report mode applies (the audit log)
     min_group: int
     filters: Mapping[str, str]  # label -> readable value, e.g. {"Gruppe": "Jobcenter Nord"}
     generated_at: datetime
@@ -60,7 +60,7 @@ class ExportInfo:
         made = local_moment(self.generated_at, self.zone)
         return [
             ("Bericht", self.title),
-            ("Berichtsmodus", self.mode_text()),
+            *([("Berichtsmodus", self.mode_text())] if self.mode else []),
             ("Filter", self.filter_text()),
             (f"Erstellt ({self.zone.key})", made.strftime(GERMAN_DATETIME) if made else ""),
             *([("Hinweis", self.note)] if self.note else []),

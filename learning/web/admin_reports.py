@@ -26,7 +26,6 @@ from learning.reports.export import (
     filter_labels,
     report_view,
 )
-from learning.store import audit as audit_store
 from learning.store import reports, users
 from learning.store.db import ExportsBusy
 from learning.web.admin_common import audit, courses
@@ -297,17 +296,3 @@ class SlotResponse(StreamingResponse):
             )
         finally:
             self._release()
-
-
-async def audit_log(request: Request) -> Response:
-    services = services_of(request)
-    raw = request.query_params.get("seite", "1")
-    page = int(raw) if raw.isdigit() and 0 < len(raw) < 6 else 1
-    page = max(page, 1)
-    size = 100
-    entries = await audit_store.list_entries(services.db, limit=size + 1, offset=(page - 1) * size)
-    return render(
-        request,
-        "admin/audit.html",
-        {"entries": entries[:size], "page": page, "more": len(entries) > size},
-    )

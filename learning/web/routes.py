@@ -13,6 +13,7 @@ from starlette.staticfiles import StaticFiles
 from learning.core.config import Settings
 from learning.web import (
     account,
+    admin_audit,
     admin_extra_time,
     admin_groups,
     admin_import,
@@ -118,7 +119,8 @@ def routes(settings: Settings) -> list[BaseRoute]:
         get("/admin/reports", admin_reports.report_index, ADMIN),
         get("/admin/reports/{course_id}", admin_reports.report_course, ADMIN),
         get("/admin/reports/{course_id}/export", admin_reports.report_export, ADMIN),
-        get("/admin/audit", admin_reports.audit_log, ADMIN),
+        get("/admin/audit", admin_audit.audit_log, ADMIN),
+        get("/admin/audit/export", admin_audit.audit_export, ADMIN),
         Mount("/static", StaticFiles(directory=str(settings.static)), name="static"),
     ]
     # fmt: on

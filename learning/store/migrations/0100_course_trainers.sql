@@ -8,3 +8,6 @@ CREATE TABLE course_trainers (
     PRIMARY KEY (course_id, user_id)
 );
 CREATE INDEX course_trainers_user ON course_trainers (user_id);
+
+-- The audit log page filters by action and lists newest first.
+CREATE INDEX audit_log_action ON audit_log (action, at);
