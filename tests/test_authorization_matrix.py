@@ -211,6 +211,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/trainer"): staff(200),
     ("GET", "/trainer/{course_id}"): staff(200),
     ("GET", "/trainer/{course_id}/preview/{page_id}"): staff(200),
+    ("GET", "/trainer/{course_id}/abschlusstest"): staff(200),
     # Results only for admins and the course's own trainers; this trainer has none.
     ("GET", "/trainer/{course_id}/items"): row(LOGIN, 403, 403, 403, 200),
     ("GET", "/trainer/{course_id}/bericht"): row(LOGIN, 403, 403, 403, 200),

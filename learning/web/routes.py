@@ -87,6 +87,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
         get("/trainer", trainer.trainer_index, STAFF),
         get("/trainer/{course_id}", trainer.trainer_course, STAFF),
         get("/trainer/{course_id}/preview/{page_id}", trainer.trainer_preview, STAFF),
+        get("/trainer/{course_id}/abschlusstest", trainer.trainer_test_preview, STAFF),
         get("/trainer/{course_id}/items", trainer.trainer_items, STAFF),
         get("/trainer/{course_id}/bericht", trainer_results.trainer_report, STAFF),
         get("/trainer/{course_id}/bericht/export", trainer_results.trainer_report_export, STAFF),

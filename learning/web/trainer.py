@@ -145,6 +145,9 @@ async def trainer_preview(request: Request) -> Response:
     lesson = None if page is None else course.lesson_of(page.id)
     if page is None or lesson is None:
         raise HTTPException(404, N_("Diese Seite gibt es in diesem Kurs nicht."))
+    if lesson.kind == "test":
+        # Learners never see a test page alone: the whole test, at this page's part.
+        return redirect(request, f"/trainer/{course.id}/abschlusstest#teil-{page.id}")
     pages = course.content_pages if lesson.kind == "lesson" else lesson.pages
     prev_page, next_page = _neighbours(pages, page)
     services = services_of(request)
@@ -170,6 +173,18 @@ async def trainer_preview(request: Request) -> Response:
         token=csrf_token(request),
     )
     return render(request, "page.html", parts)
+
+
+async def trainer_test_preview(request: Request) -> Response:
+    """The final test as learners' attempts show it: every part in one form, inert."""
+    course = course_or_404(request, request.path_params["course_id"])
+    test = course.test
+    if test is None:
+        raise HTTPException(404, N_("Dieser Kurs hat keinen Abschlusstest."))
+    sections = [{"page": p, "drawn": test.draw_count(p)} for p in test.pages]
+    count = sum(test.draw_count(p) for p in test.pages)
+    context = {"course": course, "test": test, "sections": sections, "count": count}
+    return render(request, "trainer/test_preview.html", context)
 
 
 def _answer_key(question: Question, title: str) -> AnswerKey:

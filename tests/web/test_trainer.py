@@ -62,12 +62,19 @@ async def test_preview_renders_the_page_and_records_nothing(
     assert services.catalog is not None
     course = services.catalog.get("fixture-kurs")
     assert course is not None and course.test is not None
-    for page in (course.content_pages[1], course.test.pages[0]):
-        response = await client.get(f"/trainer/fixture-kurs/preview/{page.id}")
-        assert response.status_code == 200, page.id
-        html = soup(response)
-        assert tag(html, "h1").get_text() == page.title
-        assert "Vorschau" in select_tag(html, "p.notice").get_text()
+    page = course.content_pages[1]
+    response = await client.get(f"/trainer/fixture-kurs/preview/{page.id}")
+    assert response.status_code == 200, page.id
+    html = soup(response)
+    assert tag(html, "h1").get_text() == page.title
+    assert "Vorschau" in select_tag(html, "p.notice").get_text()
+    # A test page is never shown alone to learners: its preview is the whole test.
+    part = course.test.pages[0]
+    moved = await client.get(f"/trainer/fixture-kurs/preview/{part.id}")
+    assert moved.status_code == 303
+    assert moved.headers["location"] == f"/trainer/fixture-kurs/abschlusstest#teil-{part.id}"
+    whole = await client.get("/trainer/fixture-kurs/abschlusstest")
+    assert "Vorschau" in select_tag(soup(whole), "p.notice").get_text()
     assert await services.db.scalar("SELECT count(*) FROM page_views") == 0
     session = await services.db.fetchone("SELECT last_page_id FROM sessions")
     assert session is not None
