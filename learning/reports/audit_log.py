@@ -101,14 +101,20 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def details_text(details: Mapping[str, Any], translate: Translate) -> str:
-    """ "Kurs: alles-nur-kultur; Format: csv" instead of the stored JSON."""
+Lookups = Mapping[str, Mapping[str, str]]  # detail key -> stored value -> name
+
+
+def details_text(
+    details: Mapping[str, Any], translate: Translate, names: Lookups | None = None
+) -> str:
+    """ "Kurs: Alles nur Kultur?; Format: csv" instead of the stored JSON and ids."""
     parts = []
     for key, value in details.items():
         if value in ("", None, [], {}):
             continue
         label = DETAIL_LABELS.get(key)
-        parts.append(f"{translate(label) if label else key}: {_value(value)}")
+        shown = (names or {}).get(key, {}).get(str(value)) or _value(value)
+        parts.append(f"{translate(label) if label else key}: {shown}")
     return "; ".join(parts)
 
 
@@ -156,7 +162,9 @@ def audit_filter(action: str, person: str, days: DateRange, zone: ZoneInfo) -> A
     return AuditFilter(action=action or None, person=person or None, since=since, until=until)
 
 
-def entry_row(entry: AuditEntry, course_titles: Mapping[str, str], translate: Translate) -> Row:
+def entry_row(
+    entry: AuditEntry, course_titles: Mapping[str, str], translate: Translate, names: Lookups
+) -> Row:
     return {
         "at": entry.at,
         "actor": actor_text(entry, translate),
@@ -164,12 +172,15 @@ def entry_row(entry: AuditEntry, course_titles: Mapping[str, str], translate: Tr
         "action": action_label(entry.action, translate),
         "code": entry.action,
         "target": target_text(entry, course_titles, translate),
-        "details": details_text(entry.details, translate),
+        "details": details_text(entry.details, translate, names),
     }
 
 
 async def entry_rows(
-    entries: Sequence[AuditEntry], course_titles: Mapping[str, str], translate: Translate
+    entries: Sequence[AuditEntry],
+    course_titles: Mapping[str, str],
+    translate: Translate,
+    names: Lookups,
 ) -> AsyncIterator[Row]:
     for entry in entries:
-        yield entry_row(entry, course_titles, translate)
+        yield entry_row(entry, course_titles, translate, names)

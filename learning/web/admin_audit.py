@@ -24,6 +24,7 @@ from learning.reports.audit_log import (
 from learning.reports.cells import ExportInfo
 from learning.reports.documents import MEDIA_TYPES, export_stream
 from learning.store import audit as audit_store
+from learning.store import users
 from learning.store.db import ExportsBusy
 from learning.web.admin_common import audit, courses
 from learning.web.admin_reports import EXPORTS_BUSY, SlotResponse
@@ -64,6 +65,12 @@ def _course_titles(request: Request) -> dict[str, str]:
     return {c.id: c.title for c in courses(request)}
 
 
+async def _names(request: Request) -> dict[str, dict[str, str]]:
+    """Ids in the details, as names: courses by title, groups by name."""
+    groups = {str(g.id): g.name for g in await users.list_groups(services_of(request).db)}
+    return {"course": _course_titles(request), "group": groups, "group_id": groups}
+
+
 async def audit_log(request: Request) -> Response:
     services = services_of(request)
     raw_page = request.query_params.get("seite", "1")
@@ -75,13 +82,14 @@ async def audit_log(request: Request) -> Response:
     )
     gettext = services.translator.gettext
     titles = _course_titles(request)
+    names = await _names(request)
     shown = [
         {
             "entry": e,
             "actor": actor_text(e, gettext),
             "action": action_label(e.action, gettext),
             "target": target_text(e, titles, gettext),
-            "details": details_text(e.details, gettext),
+            "details": details_text(e.details, gettext, names),
         }
         for e in entries[:PAGE_SIZE]
     ]
@@ -117,6 +125,7 @@ async def audit_export(request: Request) -> Response:
     now = services.clock()
     try:
         entries = await audit_store.list_entries(services.db, flt, limit=EXPORT_LIMIT + 1)
+        names = await _names(request)
         async with services.db.transaction() as tx:
             await audit(
                 request, tx, "audit.export", None, None, {k: v for k, v in raw.items() if v}
@@ -146,7 +155,7 @@ async def audit_export(request: Request) -> Response:
             "csv",
             info,
             AUDIT_COLUMNS,
-            entry_rows(entries[:EXPORT_LIMIT], _course_titles(request), str),
+            entry_rows(entries[:EXPORT_LIMIT], _course_titles(request), str, names),
         ),
         release=release,
         media_type=MEDIA_TYPES["csv"],

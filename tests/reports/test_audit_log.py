@@ -99,6 +99,8 @@ def test_entries_read_as_labels_names_and_words() -> None:
     assert action_label("neu.unbekannt", str) == "neu.unbekannt", "unknown codes stay visible"
     assert target_text(entry, {}, str) == "Konto Lena Lernend (lena@example.org)"
     assert details_text(entry.details, str) == "Kurs: alles-nur-kultur; neu eingeschrieben: ja"
+    names = {"course": {"alles-nur-kultur": "Alles nur Kultur?"}}
+    assert details_text(entry.details, str, names).startswith("Kurs: Alles nur Kultur?;")
     course = _entry(target_type="course", target_id="k", target_name=None, target_email=None)
     assert target_text(course, {"k": "Alles nur Kultur?"}, str) == "Kurs Alles nur Kultur?"
 

@@ -54,7 +54,7 @@ async def test_the_log_names_people_and_actions_and_filters(
     assert enrol[2:] == [
         "In Kurs eingeschrieben",
         "Konto Lena Lernend (lena@example.org)",
-        "Kurs: fixture-kurs",
+        "Kurs: Fixture-Kurs",
     ]
     assert not any("{" in cell for row in rows for cell in row), "no JSON"
 
@@ -138,7 +138,7 @@ async def test_the_export_is_the_filtered_log_for_german_excel(
             "Konto gesperrt",
             "user.disable",
             "Konto Lena Lernend (lena@example.org)",
-            "Kurs: fixture-kurs",
+            "Kurs: Fixture-Kurs",
         ]
     ]
     assert facts["Filter"] == "Aktion: Konto gesperrt"

@@ -139,6 +139,12 @@ async def test_item_analysis_shows_figures_and_flags(
     ]
     solution = select_tag(items["t-q1"], ".solution").get_text(" ", strip=True)
     assert solution == "Richtige Antwort: Werte"
+    overview = [
+        [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
+        for tr in page.select("#items-overview tbody tr")
+    ]
+    assert [row[0] for row in overview] == ["Frage 1", "Frage 2", "Frage 3"]
+    assert overview[0][2] == "50" and overview[2][4] == "2"
     flags = [li.get_text() for li in items["t-q3"].select(".flags li")]
     assert "wird von 100% falsch beantwortet: Formulierung prüfen" in flags
     assert "trennt nicht zwischen starken und schwachen Teilnehmenden" in flags
