@@ -73,6 +73,10 @@ class FakeLesson:
     title: str
     kind: str
     pages: tuple[FakePage, ...]
+    time_limit: int = 0
+
+    def draw_count(self, page: FakePage) -> int:
+        return len(page.questions)
 
 
 @dataclass(frozen=True)

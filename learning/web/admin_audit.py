@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -39,11 +39,13 @@ EXPORT_LIMIT = 100_000
 def _day(raw: str, label: str, errors: list[str]) -> date | None:
     if not raw:
         return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors.append(f"„{label}“ ist kein gültiges Datum (TT.MM.JJJJ).")
-        return None
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    errors.append(f"„{label}“ ist kein gültiges Datum (TT.MM.JJJJ oder JJJJ-MM-TT).")
+    return None
 
 
 def _query(request: Request) -> tuple[dict[str, str], DateRange, list[str]]:
@@ -53,9 +55,9 @@ def _query(request: Request) -> tuple[dict[str, str], DateRange, list[str]]:
     }
     errors: list[str] = []
     days = DateRange(_day(raw["von"], "Von", errors), _day(raw["bis"], "Bis", errors))
-    if errors:
-        raw["von"] = raw["von"] if days.since else ""
-        raw["bis"] = raw["bis"] if days.until else ""
+    # Echoed as the date field expects it (ISO), whichever way it was typed.
+    raw["von"] = days.since.isoformat() if days.since else ""
+    raw["bis"] = days.until.isoformat() if days.until else ""
     if days.since and days.until and days.since > days.until:
         errors.append("„Von“ liegt nach „Bis“: bitte den Zeitraum prüfen.")
     return raw, days, errors

@@ -66,6 +66,8 @@ async def test_the_log_names_people_and_actions_and_filters(
         await client.get("/admin/audit", params={"von": "2026-12-01", "bis": "2026-12-01"})
     )
     assert [r[2] for r in by_day] == ["In Kurs eingeschrieben"], "the local day counts"
+    typed = _rows(await client.get("/admin/audit", params={"von": "01.12.2026"}))
+    assert [r[2] for r in typed] == ["In Kurs eingeschrieben"], "German dates are read too"
     none = _rows(await client.get("/admin/audit", params={"person": "100%_"}))
     assert none == [["Keine Einträge für diesen Filter."]]
     bad = await client.get("/admin/audit", params={"von": "gestern"})
