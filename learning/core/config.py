@@ -68,6 +68,9 @@ class Settings:
     reminder_digest: DigestMode = "off"
     # SMTP and the outbox (core/mail_settings.py); empty host: mails go to the log.
     mail: MailSettings = field(default_factory=MailSettings)
+    # The issuer named on certificates, and its logo (PNG or JPEG), checked at start.
+    org_name: str = "Interkulturell beraten"
+    org_logo: Path | None = None
 
     @property
     def public_url(self) -> str:
@@ -127,6 +130,33 @@ def _reminder_values(env: Mapping[str, str]) -> dict[str, object]:
             )
         values["reminder_digest"] = digest
     return values
+
+
+LOGO_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def _as_logo(raw: str) -> Path:
+    path = Path(raw)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        raise ConfigError(
+            f"LEARNING_ORG_LOGO: die Datei {raw!r} lässt sich nicht lesen; bitte den Pfad prüfen"
+        ) from None
+    if not head.startswith(LOGO_SIGNATURES):
+        raise ConfigError(
+            f"LEARNING_ORG_LOGO: {raw!r} ist kein PNG- oder JPEG-Bild; bitte ein Logo als"
+            " PNG oder JPEG angeben"
+        )
+    return path
+
+
+def _as_name(name: str, raw: str) -> str:
+    value = raw.strip()
+    if not value or len(value) > 120 or not value.isprintable():
+        raise ConfigError(f"{name}: 1 bis 120 druckbare Zeichen erwartet, nicht {raw!r}")
+    return value
 
 
 def load_secret_key(path: Path) -> Secret:
@@ -200,6 +230,10 @@ def settings_from_env(env: Mapping[str, str] | None = None, **flags: object) -> 
         values["caches"] = _as_caches(env["LEARNING_CACHES"])
     values.update(_reminder_values(env))
     values["mail"] = mail_settings_from_env(env)
+    if "LEARNING_ORG_NAME" in env:
+        values["org_name"] = _as_name("LEARNING_ORG_NAME", env["LEARNING_ORG_NAME"])
+    if env.get("LEARNING_ORG_LOGO"):
+        values["org_logo"] = _as_logo(env["LEARNING_ORG_LOGO"])
     values.update({k: v for k, v in flags.items() if v is not None})
     settings = Settings(**values)  # type: ignore[arg-type]
     if "LEARNING_SECRET_KEY" in env:
