@@ -49,7 +49,7 @@ audit: $(STAMP)
 # Re-extract UI strings and merge them into the English catalogue (translate, then commit).
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 --no-location --sort-output -o learning/locale/messages.pot .
-	$(BIN)/pybabel update -i learning/locale/messages.pot -d learning/locale -l en -D messages --no-fuzzy-matching
+	$(BIN)/pybabel update -i learning/locale/messages.pot -d learning/locale -l en -D messages --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -113,7 +113,7 @@ async def test_item_analysis_shows_figures_and_flags(
     items = {tag(s, "h2").get_text(strip=True): s for s in page.select("section.item")}
     assert set(items) == {"t-q1", "t-q2", "t-q3"}, "5 learners reach the minimum of 5"
     q1 = {dd["data-key"]: dd.get_text(strip=True) for dd in items["t-q1"].select("dd")}
-    assert q1 == {"n": "6", "facility": "50", "discrimination": "1"}
+    assert q1 == {"n": "6", "facility": "50\u00a0%", "discrimination": "1"}
     options = [
         [c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
         for tr in items["t-q1"].select("table.chosen tbody tr")
