@@ -46,6 +46,12 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._catalogs[current_locale.get()].ngettext(singular, plural, n)
 
+    def translate(self, text: str) -> str:
+        """A message chosen at run time in the UI language; a `Message` gets its values."""
+        if isinstance(text, Message):
+            return self.gettext(text.msgid) % text.params
+        return self.gettext(text)
+
 
 def negotiate(accept_language: str | None, preferred: str | None = None) -> str:
     """The user's own setting wins, then the browser's Accept-Language, then German."""
@@ -139,6 +145,28 @@ def local_percent(value: float | None, locale: str | None = None) -> str:
     return "" if value is None else _percent(value, locale or current_locale.get())
 
 
-def N_(message: str) -> str:
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message
+class Message(str):
+    """A message with values, translated where it is shown (`Translator.translate`).
+
+    As a str it is the German text with the values filled in, so code and logs that
+    only need German can treat it as one; `msgid` and `params` let the page show it in
+    the reader's language. Values are filled in after translation, never parsed as
+    format strings, so a user's name with a "%" cannot break the message.
+    """
+
+    msgid: str
+    params: dict[str, object]
+
+    def __new__(cls, msgid: str, params: dict[str, object]) -> Message:
+        text = super().__new__(cls, msgid % params)
+        text.msgid = msgid
+        text.params = params
+        return text
+
+
+def N_(message: str, **params: object) -> str:
+    """Mark a message for extraction; it is translated where it is shown.
+
+    With values (`N_("Zeile %(n)s", n=3)`) it is a `Message` that keeps them apart.
+    """
+    return Message(message, params) if params else message

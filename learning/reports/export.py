@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from learning.core.config import Settings
+from learning.core.i18n import N_
 from learning.reports.documents import Column, ExportInfo, Row
 from learning.reports.figures import (
     TOO_FEW,
@@ -28,9 +29,9 @@ from learning.store.db import Database
 from learning.store.reports import LearnerFilter, LearnerRow, figure_rows, snapshot_learners
 
 STATUS_LABELS = {
-    "not_started": "nicht begonnen",
-    "started": "begonnen",
-    "completed": "abgeschlossen",
+    "not_started": N_("nicht begonnen"),
+    "started": N_("begonnen"),
+    "completed": N_("abgeschlossen"),
 }
 
 LEARNER_COLUMNS = (

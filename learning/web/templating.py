@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from learning.core.i18n import (
     local_number,
     local_percent,
 )
+from learning.web.content_lang import content_html, content_lang, content_note, content_text
 from learning.web.cookies import FLASH_COOKIE, expire_header
 from learning.web.csrf import csrf_token
 from learning.web.flash import has_flash, take_messages
@@ -66,7 +68,12 @@ def build_environment(settings: Settings, translator: Translator) -> Environment
     env.filters["inline_stem"] = inline_stem
     # Messages chosen at run time (flash, errors, labels): translated, never %-formatted,
     # so a user's name with a "%" in a message cannot break the page.
-    env.filters["t"] = translator.gettext
+    env.filters["t"] = translator.translate
+    # Authored course content in English mode: marked lang="de" (web/content_lang.py).
+    env.filters["content_html"] = content_html
+    env.filters["content_text"] = content_text
+    env.globals["content_lang"] = content_lang
+    env.globals["content_note"] = functools.partial(content_note, translator.gettext)
     env.tests["question"] = lambda value: isinstance(value, Question)
     env.globals["settings"] = settings
     return env
