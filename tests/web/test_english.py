@@ -15,6 +15,12 @@ from tests.web.learner_flow import COURSE, answer, enrol
 
 
 @pytest.fixture
+def settings(settings: Settings) -> Settings:
+    # Named reports, so the report page shows the learner table with its statuses.
+    return settings.with_overrides(reports="named")
+
+
+@pytest.fixture
 def english(client: httpx.AsyncClient) -> httpx.AsyncClient:
     client.cookies.set(LANG_COOKIE, "en")
     return client
@@ -126,24 +132,19 @@ async def test_a_flash_with_values_survives_the_redirect_in_english(
     ]
 
 
-class TestNamedReport:
-    @pytest.fixture
-    def settings(self, settings: Settings) -> Settings:
-        return settings.with_overrides(reports="named")
-
-    async def test_report_headers_sort_options_and_statuses_are_english(
-        self, english: httpx.AsyncClient, login_as: LoginAs, services: Services
-    ) -> None:
-        install_catalog(services)
-        await seed_known(services.db)
-        await login_as("admin")
-        page = soup(await english.get("/admin/reports/kurs-a?sort=nope&from=gestern"))
-        learners = select_tag(page, "#learner-table")
-        headers = [th.get_text(" ", strip=True) for th in learners.select("thead th")]
-        assert "Progress %" in headers[4] and "Last activity" in headers[6], headers
-        sort = [o.get_text(strip=True) for o in page.select("select#sort option")]
-        assert "Last activity" in sort and "Letzte Aktivität" not in sort
-        statuses = {row.select("td")[2].get_text(strip=True) for row in learners.select("tbody tr")}
-        assert statuses <= {"not started", "started", "completed"} and statuses
-        errors = [li.get_text(strip=True) for li in page.select(".error-summary li")]
-        assert errors == ["“From” is not a valid date (YYYY-MM-DD)."]
+async def test_report_headers_sort_options_and_statuses_are_english(
+    english: httpx.AsyncClient, login_as: LoginAs, services: Services
+) -> None:
+    install_catalog(services)
+    await seed_known(services.db)
+    await login_as("admin")
+    page = soup(await english.get("/admin/reports/kurs-a?sort=nope&from=gestern"))
+    learners = select_tag(page, "#learner-table")
+    headers = [th.get_text(" ", strip=True) for th in learners.select("thead th")]
+    assert "Progress %" in headers[4] and "Last activity" in headers[6], headers
+    sort = [o.get_text(strip=True) for o in page.select("select#sort option")]
+    assert "Last activity" in sort and "Letzte Aktivität" not in sort
+    statuses = {row.select("td")[2].get_text(strip=True) for row in learners.select("tbody tr")}
+    assert statuses <= {"not started", "started", "completed"} and statuses
+    errors = [li.get_text(strip=True) for li in page.select(".error-summary li")]
+    assert errors == ["“From” is not a valid date (YYYY-MM-DD)."]
