@@ -77,8 +77,8 @@ def parse_filter(request: Request) -> tuple[reports.LearnerFilter, dict[str, str
         raw["status"] = ""
     dates: dict[str, date | None] = {}
     bad_date = {
-        "from": N_("„Von“ ist kein gültiges Datum (JJJJ-MM-TT)."),
-        "to": N_("„Bis“ ist kein gültiges Datum (JJJJ-MM-TT)."),
+        "from": N_("„Letzte Aktivität von“ ist kein gültiges Datum (JJJJ-MM-TT)."),
+        "to": N_("„bis“ ist kein gültiges Datum (JJJJ-MM-TT)."),
     }
     for key, problem in bad_date.items():
         try:

@@ -147,4 +147,4 @@ async def test_report_headers_sort_options_and_statuses_are_english(
     statuses = {row.select("td")[2].get_text(strip=True) for row in learners.select("tbody tr")}
     assert statuses <= {"not started", "started", "completed"} and statuses
     errors = [li.get_text(strip=True) for li in page.select(".error-summary li")]
-    assert errors == ["“From” is not a valid date (YYYY-MM-DD)."]
+    assert errors == ["“Last activity from” is not a valid date (YYYY-MM-DD)."]
