@@ -63,7 +63,7 @@ def certificate_pdf(
     pdf.multi_cell(
         0,
         8,
-        f"am {local_date(issued, 'de')} erfolgreich abgeschlossen hat.\n"
+        f"am {local_date(issued, 'de', long=True)} erfolgreich abgeschlossen hat.\n"
         f"Umfang: etwa {duration_minutes} Minuten Selbstlernzeit einschließlich Abschlusstest.",
         align="C",
         new_x="LMARGIN",

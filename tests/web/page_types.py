@@ -1,7 +1,8 @@
 """Every page type of the service, rendered once per UI language, for the page-wide checks.
 
-Anonymous pages, the learner's whole course (lessons with answered questions, the
-final test, its confirmation and result), the trainer's and admin's pages, link and
+The first admin's setup form, anonymous pages, the learner's whole course (lessons with answered questions, the
+final test, its confirmation and result), the trainer's start page, the admin's and
+trainer's pages, link and
 import pages, and the error pages. `walk` returns {name: html}; English pages are
 the same pages again with the language cookie set, named "en-<name>".
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import httpx
 
+from learning.web.app import setup_link
 from learning.web.cookies import LANG_COOKIE, SESSION_COOKIE
 from learning.web.services import Services
 from tests.admin_support import seed_known
@@ -130,17 +132,25 @@ async def _admin_pages(
 
 
 async def walk(client: httpx.AsyncClient, login_as: LoginAs, services: Services) -> dict[str, str]:
+    # The first admin's setup form, while there is no admin yet.
+    setup = "/setup/" + setup_link(services).rsplit("/setup/", 1)[1]
+    pages = await _get_all(client, {"setup": setup}, "")
+    client.cookies.set(LANG_COOKIE, "en")
+    pages |= await _get_all(client, {"setup": setup}, "en-")
+    client.cookies.delete(LANG_COOKIE)
     known = await seed_known(services.db)
     async with services.db.transaction() as tx:
         for table in ("page_views", "enrolments", "completions", "test_attempts"):
             await tx.execute(f"UPDATE {table} SET course_id = ?", (COURSE,))  # noqa: S608 - table names from the literal tuple, not input
-    pages = await _get_all(client, PUBLIC, "")
+    pages |= await _get_all(client, PUBLIC, "")
     learner = await login_as("learner")
     learner_paths, posted = await _learner(client)
     pages |= posted | await _get_all(client, learner_paths, "")
     admin = await login_as("admin")
     user = known.ids["n1"]
     pages |= await _admin_pages(client, admin.email, user, "")
+    trainer = await login_as("trainer")
+    pages |= await _get_all(client, {"trainer-home": "/"}, "")
     client.cookies.delete(SESSION_COOKIE)
     client.cookies.set(LANG_COOKIE, "en")
     pages |= await _get_all(client, PUBLIC, "en-")
@@ -148,4 +158,6 @@ async def walk(client: httpx.AsyncClient, login_as: LoginAs, services: Services)
     pages |= await _get_all(client, learner_paths, "en-")
     pages["en-attempt"] = (await _attempt(client))[1]
     pages |= await _admin_pages(client, admin.email, user, "en-")
+    assert (await log_in(client, trainer.email)).status_code == 303
+    pages |= await _get_all(client, {"trainer-home": "/"}, "en-")
     return pages
