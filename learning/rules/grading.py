@@ -111,7 +111,7 @@ def _parse_scenario(q: Question, form: Mapping[str, Sequence[str]]) -> dict[str,
     step_id = _single_value(form, "step") or q.start_step
     step = q.steps.get(step_id)
     if step is None or step.is_end:
-        raise AnswerError("Unbekannter Schritt im Fall.")
+        raise AnswerError(N_("Unbekannter Schritt im Fall."))
     option = step.options[_position(value, len(step.options)) - 1]
     return {"step": step.id, "option": option.position, "target": option.target}
 
