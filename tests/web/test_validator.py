@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from learning.core.config import Settings
 from learning.web.services import Services
@@ -47,6 +47,11 @@ def validate(files: list[Path]) -> list[str]:
     return [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages]
 
 
+def _language(html: str) -> str:
+    root = BeautifulSoup(html, "html.parser").find("html")
+    return str(root.get("lang")) if isinstance(root, Tag) else ""
+
+
 def skipped_levels(html: str) -> list[str]:
     """Headings that go more than one level deeper than the one before; the first is h1."""
     problems = []
@@ -70,6 +75,11 @@ async def test_every_page_type_is_valid_html_with_ordered_headings(
         name: len(BeautifulSoup(html, "html.parser").find_all("h1")) for name, html in pages.items()
     }
     assert {name: count for name, count in titles.items() if count != 1} == {}
+    languages = {name: _language(html) for name, html in pages.items()}
+    wrong = {
+        n: lang for n, lang in languages.items() if lang != ("en" if n.startswith("en-") else "de")
+    }
+    assert wrong == {}, "the English walk must show English pages, the German one German"
     files = []
     for name, html in pages.items():
         target = tmp_path / f"{name}.html"
