@@ -2,6 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Two install stamps: `make run` needs only the service's own dependencies; test, lint
+# and the other tool targets add the `dev` extra (pytest, ruff, mypy, playwright, ...).
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint check bench soak audit browser-deps messages clean
@@ -9,15 +12,19 @@ STAMP := $(VENV)/.installed
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 # make run PORT=8080 serves on another port.
 PORT ?= 8000
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/learning migrate
 	$(BIN)/learning serve --host 127.0.0.1 --port $(PORT)
 
@@ -27,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/mypy --strict learning tests benchmarks
 	$(BIN)/lint-imports
 
-check: $(STAMP)
+check: $(RUN_STAMP)
 	$(BIN)/learning check courses
 
 browser-deps: $(STAMP)
@@ -49,7 +56,7 @@ audit: $(STAMP)
 # Re-extract UI strings and merge them into the English catalogue (translate, then commit).
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 --no-location --sort-output -o learning/locale/messages.pot .
-	$(BIN)/pybabel update -i learning/locale/messages.pot -d learning/locale -l en -D messages --no-fuzzy-matching
+	$(BIN)/pybabel update -i learning/locale/messages.pot -d learning/locale -l en -D messages --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) node_modules

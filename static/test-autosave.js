@@ -22,7 +22,7 @@
     }).then(function (response) {
       if (response.status === 204) {
         var now = new Date();
-        var time = now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+        var time = now.toLocaleTimeString(document.documentElement.lang || [], { hour: "2-digit", minute: "2-digit" });
         // Not a live region: a saved draft is no news worth interrupting a reader for.
         status.textContent = form.getAttribute("data-saved") + " " + time;
         error.textContent = "";

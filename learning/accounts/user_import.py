@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from learning.accounts.emails import valid_email
+from learning.core.i18n import N_
 from learning.store.users import ROLES, Role
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -90,21 +91,21 @@ def _delimiter(first_line: str) -> str:
 def parse_users_csv(data: bytes) -> Parsed:
     """All rows and all problems; the caller imports nothing unless `errors` is empty."""
     if len(data) > MAX_BYTES:
-        return Parsed((), (RowError(0, "Die Datei ist zu groß (höchstens 2 MB)."),))
+        return Parsed((), (RowError(0, N_("Die Datei ist zu groß (höchstens 2 MB).")),))
     try:
         text = _decode(data)
     except UnicodeDecodeError:
-        return Parsed((), (RowError(0, "Die Datei ist nicht UTF-8-kodiert."),))
+        return Parsed((), (RowError(0, N_("Die Datei ist nicht UTF-8-kodiert.")),))
     if "\x00" in text:
-        return Parsed((), (RowError(0, "Die Datei enthält Nullzeichen: keine CSV-Datei?"),))
+        return Parsed((), (RowError(0, N_("Die Datei enthält Nullzeichen: keine CSV-Datei?")),))
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        return Parsed((), (RowError(1, "Die Datei ist leer oder die Kopfzeile fehlt."),))
+        return Parsed((), (RowError(1, N_("Die Datei ist leer oder die Kopfzeile fehlt.")),))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(lines[0]))
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
-        return Parsed((), (RowError(1, "Die Kopfzeile ist nicht lesbar."),))
+        return Parsed((), (RowError(1, N_("Die Kopfzeile ist nicht lesbar.")),))
     columns = [_HEADERS.get(h.strip().lower()) for h in header]
     missing = [c for c in ("email", "name") if c not in columns]
     if missing:
@@ -113,8 +114,11 @@ def parse_users_csv(data: bytes) -> Parsed:
             (
                 RowError(
                     1,
-                    "Die Kopfzeile braucht die Spalten email, name, role und group"
-                    f" (es fehlt: {', '.join(missing)}).",
+                    N_(
+                        "Die Kopfzeile braucht die Spalten email, name, role und group"
+                        " (es fehlt: %(missing)s).",
+                        missing=", ".join(missing),
+                    ),
                 ),
             ),
         )
@@ -127,7 +131,7 @@ def parse_users_csv(data: bytes) -> Parsed:
             if not any(cell.strip() for cell in record):
                 continue
             if len(rows) + len(errors) >= MAX_ROWS:
-                errors.append(RowError(line, f"Höchstens {MAX_ROWS} Zeilen je Import."))
+                errors.append(RowError(line, N_("Höchstens %(n)s Zeilen je Import.", n=MAX_ROWS)))
                 break
             values = {c: record[i].strip() for i, c in enumerate(columns) if c and i < len(record)}
             problems = _row_problems(values, seen, line)
@@ -146,9 +150,14 @@ def parse_users_csv(data: bytes) -> Parsed:
                 )
             )
     except csv.Error as exc:
-        errors.append(RowError(reader.line_num, f"Die Zeile ist kein gültiges CSV ({exc})."))
+        errors.append(
+            RowError(
+                reader.line_num,
+                N_("Die Zeile ist kein gültiges CSV (%(problem)s).", problem=str(exc)),
+            )
+        )
     if not rows and not errors:
-        errors.append(RowError(1, "Die Datei enthält keine Konten."))
+        errors.append(RowError(1, N_("Die Datei enthält keine Konten.")))
     return Parsed(tuple(rows), tuple(errors))
 
 
@@ -159,25 +168,30 @@ def _row_problems(values: dict[str, str], seen: dict[str, int], line: int) -> li
     role = (values.get("role") or "learner").lower()
     group = values.get("group", "")
     if not valid_email(email):
-        problems.append(f"Ungültige E-Mail-Adresse: „{email[:80]}“.")
+        problems.append(N_("Ungültige E-Mail-Adresse: „%(email)s“.", email=email[:80]))
     elif email.lower() in seen:
-        problems.append(f"Die E-Mail-Adresse steht schon in Zeile {seen[email.lower()]}.")
+        problems.append(N_("Die E-Mail-Adresse steht schon in Zeile %(n)s.", n=seen[email.lower()]))
     if not name:
-        problems.append("Der Name fehlt.")
+        problems.append(N_("Der Name fehlt."))
     elif len(name) > MAX_NAME:
-        problems.append(f"Der Name ist länger als {MAX_NAME} Zeichen.")
+        problems.append(N_("Der Name ist länger als %(n)s Zeichen.", n=MAX_NAME))
     if role not in _ROLES:
-        problems.append(f"Unbekannte Rolle „{role[:40]}“: erlaubt sind learner, trainer und admin.")
+        problems.append(
+            N_(
+                "Unbekannte Rolle „%(role)s“: erlaubt sind learner, trainer und admin.",
+                role=role[:40],
+            )
+        )
     if len(group) > MAX_NAME:
-        problems.append(f"Der Gruppenname ist länger als {MAX_NAME} Zeichen.")
+        problems.append(N_("Der Gruppenname ist länger als %(n)s Zeichen.", n=MAX_NAME))
     if _bad_characters(name) or _bad_characters(group):
-        problems.append("Name oder Gruppe enthalten unzulässige Steuerzeichen.")
+        problems.append(N_("Name oder Gruppe enthalten unzulässige Steuerzeichen."))
     return problems
 
 
 def existing_problems(rows: tuple[ImportRow, ...], existing: set[str]) -> tuple[RowError, ...]:
     return tuple(
-        RowError(row.line, f"Für {row.email} gibt es bereits ein Konto.")
+        RowError(row.line, N_("Für %(email)s gibt es bereits ein Konto.", email=row.email))
         for row in rows
         if row.email.lower() in existing
     )

@@ -17,6 +17,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from learning.content.headings import HeadingLevels, leveled
 from learning.content.parse_cache import ParseCache
 from learning.content.tuning import tune
 
@@ -292,6 +293,7 @@ class Renderer:
     tokens: Sequence[Token]
     env: Env = field(default_factory=dict)
     _footnotes: dict[int, list[Token]] = field(default_factory=dict)
+    _levels: HeadingLevels = field(default_factory=HeadingLevels)
 
     def __post_init__(self) -> None:
         self.env = {"course_id": self.course_id}
@@ -306,10 +308,12 @@ class Renderer:
 
     def start_page(self) -> None:
         self.env = {"course_id": self.course_id, "fn_numbers": {}, "fn_seen": {}}
+        self._levels = HeadingLevels()
 
     def blocks(self, tokens: Sequence[Token]) -> str:
+        """HTML of block tokens; headings continue the page's levels below its h1."""
         md = markdown()
-        return _html_renderer(md).render(list(tokens), md.options, self.env)
+        return _html_renderer(md).render(leveled(tokens, self._levels), md.options, self.env)
 
     def inline(self, children: Sequence[Token] | None) -> str:
         md = markdown()

@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 from contextvars import ContextVar
 from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, get_timezone
+from babel.dates import format_date, format_skeleton, format_time, get_timezone
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 SUPPORTED = ("de", "en")
@@ -44,6 +45,12 @@ class Translator:
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._catalogs[current_locale.get()].ngettext(singular, plural, n)
+
+    def translate(self, text: str) -> str:
+        """A message chosen at run time in the UI language; a `Message` gets its values."""
+        if isinstance(text, Message):
+            return self.gettext(text.msgid) % text.params
+        return self.gettext(text)
 
 
 def negotiate(accept_language: str | None, preferred: str | None = None) -> str:
@@ -80,13 +87,28 @@ _ZONE = get_timezone(TIMEZONE)
 
 
 @lru_cache(maxsize=4096)
-def _date(moment: datetime, locale: str) -> str:
+def _date(moment: date, locale: str) -> str:
+    # "1. Dez. 2026" / "Dec 1, 2026": the abbreviated month reads well in tables and text.
+    if isinstance(moment, datetime):
+        moment = moment.astimezone(_ZONE)
+    return format_skeleton("yMMMd", moment, locale=_locale(locale))
+
+
+@lru_cache(maxsize=4096)
+def _long_date(moment: date, locale: str) -> str:
+    if isinstance(moment, datetime):
+        moment = moment.astimezone(_ZONE)
     return format_date(moment, format="long", locale=_locale(locale))
 
 
 @lru_cache(maxsize=4096)
 def _datetime(moment: datetime, locale: str) -> str:
-    return format_datetime(moment, format="medium", tzinfo=_ZONE, locale=_locale(locale))
+    # "1. Dez. 2026, 10:05" / "Dec 1, 2026, 10:05 AM", always in the service's zone.
+    parsed = _locale(locale)
+    day = _date(moment, locale)
+    time = format_time(moment, format="short", tzinfo=_ZONE, locale=parsed)
+    pattern = str(parsed.datetime_formats["medium"])
+    return pattern.replace("{1}", day).replace("{0}", time)
 
 
 @lru_cache(maxsize=8192)
@@ -94,8 +116,20 @@ def _number(value: float, locale: str) -> str:
     return format_decimal(value, locale=_locale(locale))
 
 
-def local_date(moment: datetime | None, locale: str | None = None) -> str:
-    return "" if moment is None else _date(moment, locale or current_locale.get())
+@lru_cache(maxsize=4096)
+def _percent(value: float, locale: str) -> str:
+    # Percent points in, "80 %" (German, narrow space) or "80%" (English) out.
+    # One decimal at most (66.7 %), none when the value is whole (80 %).
+    share = Decimal(str(round(value, 1))) / 100
+    return format_percent(share, locale=_locale(locale), decimal_quantization=False)
+
+
+def local_date(moment: date | None, locale: str | None = None, *, long: bool = False) -> str:
+    """A calendar date in the UI language; long=True spells the month out (certificates)."""
+    if moment is None:
+        return ""
+    formatter = _long_date if long else _date
+    return formatter(moment, locale or current_locale.get())
 
 
 @lru_cache(maxsize=4096)
@@ -112,10 +146,37 @@ def local_datetime(moment: datetime | None, locale: str | None = None) -> str:
     return "" if moment is None else _datetime(moment, locale or current_locale.get())
 
 
-def local_number(value: float, locale: str | None = None) -> str:
-    return _number(value, locale or current_locale.get())
+def local_number(value: float | None, locale: str | None = None) -> str:
+    return "" if value is None else _number(value, locale or current_locale.get())
 
 
-def N_(message: str) -> str:
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message
+def local_percent(value: float | None, locale: str | None = None) -> str:
+    """Percent points (0-100) as "80 %" / "80%"; None (no score yet) as ""."""
+    return "" if value is None else _percent(value, locale or current_locale.get())
+
+
+class Message(str):
+    """A message with values, translated where it is shown (`Translator.translate`).
+
+    As a str it is the German text with the values filled in, so code and logs that
+    only need German can treat it as one; `msgid` and `params` let the page show it in
+    the reader's language. Values are filled in after translation, never parsed as
+    format strings, so a user's name with a "%" cannot break the message.
+    """
+
+    msgid: str
+    params: dict[str, object]
+
+    def __new__(cls, msgid: str, params: dict[str, object]) -> Message:
+        text = super().__new__(cls, msgid % params)
+        text.msgid = msgid
+        text.params = params
+        return text
+
+
+def N_(message: str, **params: object) -> str:
+    """Mark a message for extraction; it is translated where it is shown.
+
+    With values (`N_("Zeile %(n)s", n=3)`) it is a `Message` that keeps them apart.
+    """
+    return Message(message, params) if params else message

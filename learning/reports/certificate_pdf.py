@@ -86,7 +86,7 @@ def _signature(pdf: FPDF, issuer: Issuer, issued: datetime) -> None:
     pdf.set_font("DejaVu", "", 9)
     pdf.set_text_color(*GREY)
     pdf.set_xy(LEFT, y + 1.5)
-    pdf.cell(65, 5, f"Ausgestellt am {local_date(issued, 'de')}")
+    pdf.cell(65, 5, f"Ausgestellt am {local_date(issued, 'de', long=True)}")
     pdf.set_xy(LEFT + WIDTH - 75, y + 1.5)
     pdf.multi_cell(75, 5, f"Für {issuer.name}", new_x="LMARGIN", new_y="NEXT")
     pdf.set_xy(LEFT, y + 12)
@@ -160,7 +160,7 @@ def certificate_pdf(
     pdf.ln(2)
     _centred(pdf, 20, learner_name, bold=True, height=10)
     pdf.ln(2)
-    _centred(pdf, 12, f"am {local_date(issued, 'de')} die Fortbildung")
+    _centred(pdf, 12, f"am {local_date(issued, 'de', long=True)} die Fortbildung")
     pdf.ln(1)
     _centred(pdf, 15, f"„{course_title}“", bold=True)
     if course_subtitle:

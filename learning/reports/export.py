@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from learning.content.slug import slugify
 from learning.core.config import Settings
+from learning.core.i18n import N_
 from learning.reports.assignment_status import (
     Standing,
     Standings,
@@ -48,25 +49,25 @@ from learning.store.db import Database
 from learning.store.reports import LearnerFilter, LearnerRow, figure_rows, snapshot_learners
 
 STATUS_LABELS = {
-    "not_started": "nicht begonnen",
-    "started": "begonnen",
-    "completed": "abgeschlossen",
+    "not_started": N_("nicht begonnen"),
+    "started": N_("begonnen"),
+    "completed": N_("abgeschlossen"),
 }
 
 # The columns of each export, in order: adding a column is one line here and one key in
 # learner_dict / figures_dict. Time columns get the zone in their header when written.
 LEARNER_COLUMNS = (
-    Column("name", "Name"),
-    Column("email", "E-Mail"),
-    Column("group", "Gruppe"),
-    Column("status", "Status"),
-    Column("progress", "Fortschritt %", "number"),
-    Column("minutes", "Lernzeit (Min.)", "number"),
-    Column("last_activity", "Letzte Aktivität", "datetime"),
-    Column("best_score", "Bestes Ergebnis %", "number"),
-    Column("attempts", "Versuche", "integer"),
-    Column("completed_at", "Abgeschlossen am", "datetime"),
-    Column("certificate", "Zertifikat"),
+    Column("name", N_("Name")),
+    Column("email", N_("E-Mail")),
+    Column("group", N_("Gruppe")),
+    Column("status", N_("Status")),
+    Column("progress", N_("Fortschritt %"), "number"),
+    Column("minutes", N_("Lernzeit (Min.)"), "number"),
+    Column("last_activity", N_("Letzte Aktivität"), "datetime"),
+    Column("best_score", N_("Bestes Ergebnis %"), "number"),
+    Column("attempts", N_("Versuche"), "integer"),
+    Column("completed_at", N_("Abgeschlossen am"), "datetime"),
+    Column("certificate", N_("Zertifikat")),
 )
 
 # Added to the learner columns when someone in the course is assigned it.
@@ -83,14 +84,14 @@ STATUS_COLUMNS = tuple(
 )
 
 GROUP_COLUMNS = (
-    Column("group", "Gruppe"),
-    Column("participants", "Teilnehmende", "integer"),
-    Column("enrolled", "Eingeschrieben", "integer"),
-    Column("started", "Begonnen", "integer"),
-    Column("completed", "Abgeschlossen", "integer"),
-    Column("completion_rate", "Abschlussquote %", "number"),
-    Column("median_score", "Median Abschlusstest %", "number"),
-    Column("median_minutes", "Median Lernzeit (Min.)", "number"),
+    Column("group", N_("Gruppe")),
+    Column("participants", N_("Teilnehmende"), "integer"),
+    Column("enrolled", N_("Eingeschrieben"), "integer"),
+    Column("started", N_("Begonnen"), "integer"),
+    Column("completed", N_("Abgeschlossen"), "integer"),
+    Column("completion_rate", N_("Abschlussquote %"), "number"),
+    Column("median_score", N_("Median Abschlusstest %"), "number"),
+    Column("median_minutes", N_("Median Lernzeit (Min.)"), "number"),
 )
 
 

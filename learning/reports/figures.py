@@ -183,6 +183,9 @@ def _suppress(item: Figures, hidden: set[str], rows: Sequence[Counted], min_grou
     )
 
 
+PERIOD_DASH = " – "
+
+
 def completion_periods(rows: Iterable[Counted], min_group: int) -> list[MonthCount]:
     """Completions over time, consecutive months merged until each period holds k."""
     months = completion_over_time(rows)
@@ -193,15 +196,18 @@ def completion_periods(rows: Iterable[Counted], min_group: int) -> list[MonthCou
         first = first or month.month
         count += month.completed
         if count >= min_group:
-            label = first if first == month.month else f"{first} bis {month.month}"
+            # "2026-01 – 2026-03": a range that reads the same in German and English.
+            label = first if first == month.month else f"{first}{PERIOD_DASH}{month.month}"
             periods.append(MonthCount(label, count, month.cumulative))
             first, count = None, 0
     if count and periods:  # a short tail joins the last period
         last = periods.pop()
-        start = last.month.split(" bis ")[0]
+        start = last.month.split(PERIOD_DASH)[0]
         periods.append(
             MonthCount(
-                f"{start} bis {months[-1].month}", last.completed + count, months[-1].cumulative
+                f"{start}{PERIOD_DASH}{months[-1].month}",
+                last.completed + count,
+                months[-1].cumulative,
             )
         )
     return periods

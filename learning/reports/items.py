@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from learning.core.i18n import N_
 from learning.reports.answer_text import AnswerKey, Choice, answer_labels, solution_text
 from learning.store.reports import ItemResponse
 
@@ -76,16 +77,16 @@ def item_flags(facility: float, discrimination: float | None) -> tuple[str, ...]
     flags: list[str] = []
     wrong = round(100 * (1 - facility))
     if facility < HARD:
-        flags.append(f"wird von {wrong}% falsch beantwortet: Formulierung prüfen")
+        flags.append(N_("wird von %(n)s%% falsch beantwortet: Formulierung prüfen", n=wrong))
     elif facility > EASY:
-        flags.append("wird von fast allen richtig beantwortet: eventuell zu leicht")
+        flags.append(N_("wird von fast allen richtig beantwortet: eventuell zu leicht"))
     if discrimination is not None:
         if discrimination < 0:
             flags.append(
-                "schwache Teilnehmende antworten häufiger richtig als starke: Lösung prüfen"
+                N_("schwache Teilnehmende antworten häufiger richtig als starke: Lösung prüfen")
             )
         elif discrimination < WEAK_DISCRIMINATION:
-            flags.append("trennt nicht zwischen starken und schwachen Teilnehmenden")
+            flags.append(N_("trennt nicht zwischen starken und schwachen Teilnehmenden"))
     return tuple(flags)
 
 
@@ -117,8 +118,11 @@ def distractor_view(
 
 def distractor_flags(options: Sequence[OptionGroups]) -> tuple[str, ...]:
     return tuple(
-        f"die falsche Antwort „{o.label}“ wählt niemand: sie lenkt nicht ab, "
-        "ersetzen oder streichen"
+        N_(
+            "die falsche Antwort „%(label)s“ wählt niemand: sie lenkt nicht ab, "
+            "ersetzen oder streichen",
+            label=o.label,
+        )
         for o in options
         if not o.correct and o.total == 0
     )

@@ -7,12 +7,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from learning.content.model import Question
+from learning.core.i18n import N_
 
 MAX_TEXT_LENGTH = 10_000
 
 
 class AnswerError(ValueError):
     """A submitted form does not fit the question; the message is shown to the learner."""
+
+    @property
+    def message(self) -> str:
+        """The message as raised (a `Message` keeps its values for translation)."""
+        first = self.args[0] if self.args else None
+        return first if isinstance(first, str) else str(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,16 +46,18 @@ def _position(value: str, maximum: int) -> int:
     try:
         number = int(value.strip())
     except ValueError:
-        raise AnswerError(f"Ungültige Auswahl: '{value[:20]}'.") from None
+        raise AnswerError(N_("Ungültige Auswahl: „%(value)s“.", value=value[:20])) from None
     if not 1 <= number <= maximum:
-        raise AnswerError(f"Ungültige Auswahl: {number} (erlaubt 1 bis {maximum}).")
+        raise AnswerError(
+            N_("Ungültige Auswahl: %(n)s (erlaubt 1 bis %(max)s).", n=number, max=maximum)
+        )
     return number
 
 
 def _single_value(form: Mapping[str, Sequence[str]], name: str) -> str | None:
     values = _values(form, name)
     if len(values) > 1:
-        raise AnswerError("Bitte nur eine Antwort wählen.")
+        raise AnswerError(N_("Bitte nur eine Antwort wählen."))
     return values[0] if values else None
 
 
@@ -65,7 +74,9 @@ def parse_answer(q: Question, form: Mapping[str, Sequence[str]]) -> dict[str, ob
         if text is None:
             return None
         if len(text) > MAX_TEXT_LENGTH:
-            raise AnswerError(f"Die Antwort ist zu lang (höchstens {MAX_TEXT_LENGTH} Zeichen).")
+            raise AnswerError(
+                N_("Die Antwort ist zu lang (höchstens %(n)s Zeichen).", n=MAX_TEXT_LENGTH)
+            )
         return {"text": text.strip()}
     if q.type in ("ordering", "matching"):
         return _parse_fields(q, form)
@@ -77,18 +88,18 @@ def _parse_fields(q: Question, form: Mapping[str, Sequence[str]]) -> dict[str, o
     if all(v is None for v in values):
         return None
     if any(v is None for v in values):
-        raise AnswerError("Bitte für jedes Element eine Auswahl treffen.")
+        raise AnswerError(N_("Bitte für jedes Element eine Auswahl treffen."))
     if q.type == "ordering":
         positions = [_position(v or "", len(q.options)) for v in values]
         if len(set(positions)) != len(positions):
-            raise AnswerError("Jede Position darf nur einmal vergeben werden.")
+            raise AnswerError(N_("Jede Position darf nur einmal vergeben werden."))
         return {"positions": positions}
     valid = {c.position for c in q.match_choices}
     matches: dict[str, int] = {}
     for option, value in zip(q.options, values, strict=True):
         number = _position(value or "", max(valid))
         if number not in valid:
-            raise AnswerError(f"Ungültige Auswahl: {number}.")
+            raise AnswerError(N_("Ungültige Auswahl: %(n)s.", n=number))
         matches[str(option.position)] = number
     return {"matches": matches}
 
@@ -100,7 +111,7 @@ def _parse_scenario(q: Question, form: Mapping[str, Sequence[str]]) -> dict[str,
     step_id = _single_value(form, "step") or q.start_step
     step = q.steps.get(step_id)
     if step is None or step.is_end:
-        raise AnswerError("Unbekannter Schritt im Fall.")
+        raise AnswerError(N_("Unbekannter Schritt im Fall."))
     option = step.options[_position(value, len(step.options)) - 1]
     return {"step": step.id, "option": option.position, "target": option.target}
 

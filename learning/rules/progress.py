@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 from learning.content.model import Course, Lesson, Page
+from learning.core.i18n import N_
 
 Status = Literal["not_started", "in_progress", "done"]
 
 STATUS_LABELS: dict[Status, str] = {
-    "not_started": "Nicht begonnen",
-    "in_progress": "In Bearbeitung",
-    "done": "Abgeschlossen",
+    "not_started": N_("Nicht begonnen"),
+    "in_progress": N_("In Bearbeitung"),
+    "done": N_("Abgeschlossen"),
 }
 
 

@@ -37,7 +37,7 @@ async def group_create(request: Request) -> Response:
         context = {
             "groups": await user_admin.groups_with_counts(services.db),
             "courses": courses(request),
-            "errors": {"name": "Bitte geben Sie einen Gruppennamen ein."},
+            "errors": {"name": N_("Bitte geben Sie einen Gruppennamen ein.")},
         }
         return render(request, "admin/groups.html", context, status=400)
     async with services.db.transaction() as tx:

@@ -16,6 +16,7 @@ from learning.accounts.user_import import (
     existing_problems,
     parse_users_csv,
 )
+from learning.core.i18n import N_
 from learning.store import user_admin, users
 from learning.web.forms import field
 from learning.web.resolve import services_of
@@ -83,7 +84,9 @@ async def import_confirm(request: Request) -> Response:
             {
                 "parsed": None,
                 "payload": "",
-                "problem": "Die Vorschau ist abgelaufen oder beschädigt. Bitte laden Sie die Datei erneut hoch.",
+                "problem": N_(
+                    "Die Vorschau ist abgelaufen oder beschädigt. Bitte laden Sie die Datei erneut hoch."
+                ),
             },
             status=400,
         )
@@ -115,7 +118,10 @@ async def import_confirm(request: Request) -> Response:
             {
                 "parsed": None,
                 "payload": "",
-                "problem": f"Für {exc} gibt es inzwischen ein Konto. Es wurde nichts importiert.",
+                "problem": N_(
+                    "Für %(email)s gibt es inzwischen ein Konto. Es wurde nichts importiert.",
+                    email=str(exc),
+                ),
             },
             status=400,
         )

@@ -51,14 +51,14 @@ EXPORTS_BUSY = N_("Gerade laufen zu viele Exporte, bitte gleich erneut versuchen
 # 200 rows: a screenful to scan and sort, and cheap enough to render per request.
 TABLE_PAGE = 200
 SORT_LABELS = {
-    "name": "Name",
-    "group": "Gruppe",
-    "status": "Status",
-    "progress": "Fortschritt",
-    "last_activity": "Letzte Aktivität",
-    "best_score": "Bestes Ergebnis",
-    "attempts": "Versuche",
-    "completed_at": "Abschlussdatum",
+    "name": N_("Name"),
+    "group": N_("Gruppe"),
+    "status": N_("Status"),
+    "progress": N_("Fortschritt"),
+    "last_activity": N_("Letzte Aktivität"),
+    "best_score": N_("Bestes Ergebnis"),
+    "attempts": N_("Versuche"),
+    "completed_at": N_("Abschlussdatum"),
 }
 
 
@@ -76,22 +76,26 @@ def parse_filter(request: Request) -> tuple[reports.LearnerFilter, dict[str, str
     errors: list[str] = []
     group_id = int(raw["group"]) if raw["group"].isdigit() and len(raw["group"]) < 12 else None
     if raw["group"] and group_id is None:
-        errors.append("Die gewählte Gruppe ist ungültig.")
+        errors.append(N_("Die gewählte Gruppe ist ungültig."))
         raw["group"] = ""
     status = next((s for s in reports.STATUSES if s == raw["status"]), None)
     if raw["status"] and status is None:
-        errors.append("Der gewählte Status ist ungültig.")
+        errors.append(N_("Der gewählte Status ist ungültig."))
         raw["status"] = ""
     assignment = parse_status(raw["pflicht"])
     if raw["pflicht"] and assignment is None:
         errors.append("Der gewählte Pflicht-Status ist ungültig.")
         raw["pflicht"] = ""
     dates: dict[str, date | None] = {}
-    for key, label in (("from", "Von"), ("to", "Bis")):
+    bad_date = {
+        "from": N_("„Letzte Aktivität von“ ist kein gültiges Datum (JJJJ-MM-TT)."),
+        "to": N_("„bis“ ist kein gültiges Datum (JJJJ-MM-TT)."),
+    }
+    for key, problem in bad_date.items():
         try:
             dates[key] = _date(raw[key])
         except ValueError:
-            errors.append(f"„{label}“ ist kein gültiges Datum (JJJJ-MM-TT).")
+            errors.append(problem)
             dates[key] = None
             raw[key] = ""
     sort = raw["sort"] if raw["sort"] in reports.SORT_COLUMNS else "name"

@@ -231,9 +231,9 @@ async def user_set_active(request: Request, active: bool) -> Response:
         await user_admin.set_active(tx, user.id, active)
         await audit(request, tx, "user.enable" if active else "user.disable", "user", user.id)
     message = (
-        "Das Konto ist wieder aktiv."
+        N_("Das Konto ist wieder aktiv.")
         if active
-        else "Das Konto ist deaktiviert; alle Sitzungen sind beendet."
+        else N_("Das Konto ist deaktiviert; alle Sitzungen sind beendet.")
     )
     return redirect(request, f"/admin/users/{user.id}", message, "success")
 

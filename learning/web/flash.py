@@ -7,6 +7,7 @@ import json
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from learning.core.i18n import Message
 from learning.web.cookies import FLASH_COOKIE, cookie_header, cookie_name, expire_header
 from learning.web.services import Services
 
@@ -17,7 +18,13 @@ def redirect(
     response = RedirectResponse(url, status_code=303)
     if message:
         services: Services = request.app.state.services
-        value = services.signer.sign("flash", json.dumps([[kind, message]], ensure_ascii=True))
+        # A Message travels as its msgid and values, so it is shown in the reader's language.
+        item = (
+            [kind, message.msgid, message.params]
+            if isinstance(message, Message)
+            else [kind, message]
+        )
+        value = services.signer.sign("flash", json.dumps([item], ensure_ascii=True))
         response.headers.append(
             "set-cookie", cookie_header(FLASH_COOKIE, value, secure=services.settings.https)
         )
@@ -45,7 +52,12 @@ def take_messages(request: Request, response: Response) -> list[tuple[str, str]]
     if value is None:
         return []
     try:
-        items = json.loads(value)
-        return [(str(kind), str(text)) for kind, text in items]
-    except (ValueError, TypeError):
+        return [_item(*item) for item in json.loads(value)]
+    except (ValueError, TypeError, KeyError):
         return []
+
+
+def _item(kind: object, text: object, params: object = None) -> tuple[str, str]:
+    if isinstance(params, dict):
+        return str(kind), Message(str(text), params)
+    return str(kind), str(text)

@@ -22,13 +22,19 @@ async def healthz(request: Request) -> Response:
     return PlainTextResponse("database unavailable", status_code=503)
 
 
+def _page_in_language(request: Request, name: str) -> Response:
+    """An information page written once per language: templates/<name>, templates/en/<name>."""
+    locale = getattr(request.state, "locale", "de")
+    return render(request, name if locale == "de" else f"{locale}/{name}")
+
+
 async def accessibility(request: Request) -> Response:
-    return render(request, "accessibility.html")
+    return _page_in_language(request, "accessibility.html")
 
 
 async def easy_language(request: Request) -> Response:
-    return render(request, "easy_language.html")
+    return _page_in_language(request, "easy_language.html")
 
 
 async def privacy(request: Request) -> Response:
-    return render(request, "privacy.html")
+    return _page_in_language(request, "privacy.html")

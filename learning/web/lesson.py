@@ -132,7 +132,7 @@ def _parsed(
     try:
         response = grading.parse_answer(question, _multi(form))
     except grading.AnswerError as exc:
-        return redirect(request, target, str(exc), "error")
+        return redirect(request, target, exc.message, "error")
     if response is None:
         return redirect(request, target, empty, "error")
     return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,15 @@ from starlette.responses import HTMLResponse
 from learning.content.model import Question
 from learning.core.clock import from_db
 from learning.core.config import Settings
-from learning.core.i18n import Translator, local_date, local_datetime, local_day, local_number
+from learning.core.i18n import (
+    Translator,
+    local_date,
+    local_datetime,
+    local_day,
+    local_number,
+    local_percent,
+)
+from learning.web.content_lang import content_html, content_lang, content_note, content_text
 from learning.web.cookies import FLASH_COOKIE, expire_header
 from learning.web.csrf import csrf_token
 from learning.web.flash import has_flash, take_messages
@@ -53,6 +62,8 @@ def build_environment(settings: Settings, translator: Translator) -> Environment
     env.install_gettext_callables(  # type: ignore[attr-defined]
         translator.gettext, translator.ngettext, newstyle=True
     )
+    # Dates and numbers in the UI language, all defined here for every template:
+    # date/datetime take datetimes, db_date/db_datetime the store's UTC text.
     env.filters["date"] = local_date
     env.filters["day"] = local_day
     env.filters["iso_day"] = _iso_day
@@ -60,10 +71,17 @@ def build_environment(settings: Settings, translator: Translator) -> Environment
     env.filters["db_date"] = _db_date
     env.filters["db_datetime"] = _db_datetime
     env.filters["number"] = local_number
+    # Percent points (0-100): "80 %" in German, "80%" in English.
+    env.filters["percent"] = local_percent
     env.filters["inline_stem"] = inline_stem
     # Messages chosen at run time (flash, errors, labels): translated, never %-formatted,
     # so a user's name with a "%" in a message cannot break the page.
-    env.filters["t"] = translator.gettext
+    env.filters["t"] = translator.translate
+    # Authored course content in English mode: marked lang="de" (web/content_lang.py).
+    env.filters["content_html"] = content_html
+    env.filters["content_text"] = content_text
+    env.globals["content_lang"] = content_lang
+    env.globals["content_note"] = functools.partial(content_note, translator.gettext)
     env.tests["question"] = lambda value: isinstance(value, Question)
     env.globals["settings"] = settings
     return env

@@ -81,12 +81,13 @@ def test_pages_ids_titles_numbers_and_lines(course: Course) -> None:
     assert first.line == line_no(source("01-grundlagen.md"), "## Was ist Kultur?")
 
 
-def test_page_title_is_not_a_block_but_h3_is(course: Course) -> None:
+def test_page_title_is_not_a_block_and_its_h3_becomes_h2(course: Course) -> None:
+    # The page title is the page's h1; the author's "### Das Eisbergmodell" follows it.
     html = "".join(b.html for b in course.pages[0].blocks if isinstance(b, HtmlBlock))
     parsed = soup(html)
-    assert parsed.find("h2") is None
-    h3 = parsed.find("h3")
-    assert h3 is not None and h3.get_text() == "Das Eisbergmodell"
+    assert parsed.find("h1") is None and parsed.find("h3") is None
+    h2 = parsed.find("h2")
+    assert h2 is not None and h2.get_text() == "Das Eisbergmodell"
 
 
 def test_image_is_rewritten_with_alt_text(course: Course) -> None:

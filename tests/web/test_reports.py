@@ -47,7 +47,7 @@ class TestAggregateMode:
             "started": "–",
             "completed": "–",
             "completion_rate": "–",
-            "median_score": "80 %",
+            "median_score": "80\u00a0%",
             "median_minutes": "1,8 Min.",
         }
         # Süd and Kammer (4 together) would be left over: they join Nord, and one group

@@ -127,7 +127,7 @@ async def test_item_analysis_shows_figures_and_flags(
         "Frage 3: Test",
     ]
     q1 = {dd["data-key"]: dd.get_text(strip=True) for dd in items["t-q1"].select("dd")}
-    assert q1 == {"n": "6", "facility": "50", "discrimination": "1"}
+    assert q1 == {"n": "6", "facility": "50\u00a0%", "discrimination": "1"}
     options = [
         [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
         for tr in items["t-q1"].select("table.chosen tbody tr")
