@@ -15,6 +15,7 @@ from learning.core.clock import from_db
 from learning.core.i18n import N_
 from learning.rules import grading, timing
 from learning.rules.completion import try_complete
+from learning.rules.progress import course_progress
 from learning.rules.reveal import may_reveal
 from learning.store import attempts, drafts
 from learning.store import page_views as progress
@@ -242,13 +243,15 @@ async def result(request: Request) -> Response:
     # Until the answers may be revealed nothing about an option reaches the template.
     for item in items if reveal else ():
         answer = stored.get(item.question.id)
-        grade = (
-            grading.grade(item.question, answer.response)
-            if answer is not None and answer.response is not None
-            else None
-        )
-        rows.append({"item": item, "answer": answer, "grade": grade})
+        response = answer.response if answer is not None and answer.response else {}
+        # An open question is graded as an empty answer: the review then shows what was right.
+        grade = grading.grade(item.question, response)
+        rows.append({"item": item, "answer": answer, "grade": grade, "response": response})
     completion = (await attempts.completions(services.db, user.id)).get(course.id)
+    views = await progress.page_views(services.db, user.id, course.id)
+    state = course_progress(
+        course, views.keys(), test_passed=bool(attempt.passed), completed=completion is not None
+    )
     return render(
         request,
         "test_result.html",
@@ -262,6 +265,7 @@ async def result(request: Request) -> Response:
             "attempts_left": attempts_left,
             "completion": completion,
             "all_seen": completion is not None,
+            "first_unread": state.first_unread,
         },
     )
 
