@@ -21,10 +21,11 @@ from learning.store import attempts, drafts
 from learning.store import page_views as progress
 from learning.store.db import NotFound
 from learning.web.flash import redirect
+from learning.web.kept_forms import redirect_keeping
 from learning.web.lesson import _multi
 from learning.web.resolve import course_or_404, current_user, int_param, services_of
 from learning.web.templating import render
-from learning.web.test_answers import answers_only, prefill, unanswered
+from learning.web.test_answers import answers_only, invalid_answers, prefill, unanswered
 from learning.web.test_items import TestItem, items_of, snapshot
 
 __all__ = ["attempt_form", "intro", "result", "snapshot", "start", "submit"]
@@ -154,6 +155,17 @@ async def submit(request: Request) -> Response:
     if late:
         # Graded on what was saved in time, never on what arrived after the end.
         form = await drafts.draft(services.db, attempt.id, user.id)
+    elif "save" not in raw and (
+        invalid := invalid_answers(questions, form, services.translator.gettext)
+    ):
+        async with services.db.transaction() as tx:
+            await drafts.save_draft(tx, attempt.id, user.id, form, now)
+        return await redirect_keeping(
+            request,
+            f"/courses/{course.id}/test/{attempt.id}",
+            [(name, value) for name, values in form.items() for value in values],
+            errors=invalid,
+        )
     elif "save" in raw or ("confirm" not in raw and unanswered(questions, form)):
         async with services.db.transaction() as tx:
             await drafts.save_draft(tx, attempt.id, user.id, form, now)

@@ -119,8 +119,11 @@ async def redirect_keeping(
     kind: str = "error",
 ) -> Response:
     """Redirect to `url` (the page with the form); the form comes back filled, with
-    `errors` (field name, message id) inside it and in a summary that takes the focus."""
+    `errors` (field name, message id or text) inside it and in a summary that takes the focus."""
     user = request.state.user
+    services: Services = request.app.state.services
+    # Translated now, in the request's language: a message may be put together here.
+    errors = [(name, services.translator.gettext(text)) for name, text in errors]
     target = url.split("#", 1)[0] + (f"#{SUMMARY_ID}" if errors else "")
     response = redirect(request, target, message, kind)
     header = await keep(
@@ -239,4 +242,4 @@ class KeptFormMiddleware:
 
     def _errors(self, kept: kept_forms.KeptForm) -> Errors:
         t = self.services.translator.gettext
-        return Errors([(n, t(m)) for n, m in kept.errors], t(ERROR_TITLE), t(ERROR_PREFIX))
+        return Errors(kept.errors, t(ERROR_TITLE), t(ERROR_PREFIX))
