@@ -236,3 +236,22 @@ async def test_final_test_reports_an_invalid_answer_and_keeps_every_answer(
     assert "Ungültige Auswahl" in tag(tag(page, id="q-test-1"), class_="field-error").get_text()
     assert tag(page, "input", id="test-2-1").has_attr("checked")
     assert tag(page, "input", attrs={"name": "test-3"})["value"] == "Verleugnung"
+
+
+async def test_a_scenario_step_without_a_choice_is_reported_in_the_step(
+    client: httpx.AsyncClient, login_as: LoginAs
+) -> None:
+    await login_as("learner")
+    await enrol(client)
+    url = f"/courses/{COURSE}/pages/fall"
+    page = soup(await client.get(url))
+    step = attr(tag(page, "input", attrs={"name": "step"}), "value")
+    token = await csrf_for(client, url)
+    response = await client.post(
+        f"{url}/scenario/fall-anerkennung", data={"step": step, "csrf_token": token}
+    )
+    assert response.headers["location"] == f"{url}#error-summary"
+    page = soup(await client.get(url))
+    assert "Bitte wählen Sie eine Möglichkeit." in tag(page, id="error-summary").get_text()
+    step_form = tag(page, id="q-fall-anerkennung")
+    assert "Bitte wählen Sie eine Möglichkeit." in tag(step_form, class_="field-error").get_text()
