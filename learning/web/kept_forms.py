@@ -45,6 +45,7 @@ LOGIN_AGAIN = N_(
     "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an: Danach sind Ihre Eingaben"
     " wieder im Formular und Sie können es noch einmal senden."
 )
+LOGIN_FIRST = N_("Bitte melden Sie sich an. Danach geht es auf dieser Seite weiter.")
 
 
 def posted_fields(form: FormData | Iterable[tuple[str, object]]) -> list[tuple[str, str]]:
@@ -147,7 +148,9 @@ async def after_refusal(request: Request, form: FormData, *, needs_login: bool) 
     user = request.state.user
     if user is None and needs_login:
         owner = getattr(request.state, "expired_user_id", None)
-        response = redirect(request, f"/login?next={quote(page, safe='/')}", LOGIN_AGAIN, "info")
+        # Without the expired session's owner nobody may be shown the input: not kept.
+        message = LOGIN_AGAIN if owner is not None else LOGIN_FIRST
+        response = redirect(request, f"/login?next={quote(page, safe='/')}", message, "info")
     else:
         owner = user.id if user else None
         response = redirect(request, page, REFUSED, "error")

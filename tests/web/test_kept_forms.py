@@ -255,3 +255,36 @@ async def test_a_scenario_step_without_a_choice_is_reported_in_the_step(
     assert "Bitte wählen Sie eine Möglichkeit." in tag(page, id="error-summary").get_text()
     step_form = tag(page, id="q-fall-anerkennung")
     assert "Bitte wählen Sie eine Möglichkeit." in tag(step_form, class_="field-error").get_text()
+
+
+async def test_an_admin_form_survives_an_expired_session(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services, clock: FrozenClock
+) -> None:
+    admin = await login_as("admin")
+    url = "/admin/groups"
+    token = await csrf_for(client, url)
+    clock.advance(services.settings.absolute_timeout + 60)
+    response = await client.post(
+        url,
+        data={"name": "Beratungsstelle Nord", "csrf_token": token},
+        headers={"referer": f"http://testserver{url}"},
+    )
+    assert response.headers["location"] == f"/login?next={url}"
+    assert await services.db.scalar("SELECT count(*) FROM groups") == 0
+    assert (await log_in(client, admin.email)).status_code == 303
+    form = tag(soup(await client.get(url)), "form", action=url)
+    assert tag(form, "input", attrs={"name": "name"})["value"] == "Beratungsstelle Nord"
+
+
+async def test_without_a_known_owner_nothing_is_kept(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    # No session at all (signed out in another tab): nobody to show the input to.
+    response = await client.post(
+        "/admin/groups",
+        data={"name": "Geheim", "csrf_token": "x"},
+        headers={"referer": "http://testserver/admin/groups"},
+    )
+    assert response.headers["location"] == "/login?next=/admin/groups"
+    assert await services.db.scalar("SELECT count(*) FROM kept_forms") == 0
+    assert "Ihre Eingaben" not in (await client.get(response.headers["location"])).text
