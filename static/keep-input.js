@@ -2,8 +2,8 @@
 // question): text typed into one form survives sending another, because each text
 // field's value is kept in this tab's sessionStorage until its own form is sent.
 // The server keeps what a refused or invalid form posted (web/kept_forms.py); this only
-// covers what was never posted. Keys name the signed-in user, so another person in the
-// same tab never sees it; signing out forgets everything kept here.
+// covers what was never posted. Keys hold the signed-in user's name (as the header shows
+// it), so another person in the same tab never sees it; signing out forgets it all.
 // Also moves the focus to an error summary the page opens with, if the browser did not.
 (function () {
   "use strict";
@@ -27,7 +27,8 @@
 
   function keep(field) {
     var form = field.form;
-    var owner = document.body.getAttribute("data-user") || "";
+    var name = document.querySelector(".site-header .user-name");
+    var owner = name ? name.textContent : "";
     var key = PREFIX + owner + "|" + location.pathname + "|" + form.getAttribute("action") + "|" + field.name;
     var kept = store.getItem(key);
     if (kept !== null && kept !== field.value && !form.querySelector(".field-error")) {

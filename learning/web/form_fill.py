@@ -134,8 +134,8 @@ def _fill(html: str, scan: _Scan, form: _Form) -> list[tuple[int, int, str]]:
             _fill_input(tag, form.values, used)
         elif tag.name == "select":
             select = form.values.get(name) if "disabled" not in tag.attrs else None
-        elif tag.name == "option" and select is not None:
-            if (tag.attrs.get("value") or "") in select:
+        elif tag.name == "option" and select is not None and tag.attrs.get("value") is not None:
+            if tag.attrs["value"] in select:
                 _set(tag, "selected", None)
             else:
                 _unset(tag, "selected")
