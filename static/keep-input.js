@@ -1,5 +1,5 @@
-// Nothing typed is lost on a page with several forms (a lesson page holds one per
-// question): text typed into one form survives sending another, because each text
+// Nothing typed is lost on a page with several forms (lesson pages load this; they hold
+// a form per question): text typed into one form survives sending another, because each text
 // field's value is kept in this tab's sessionStorage until its own form is sent.
 // The server keeps what a refused or invalid form posted (web/kept_forms.py); this only
 // covers what was never posted. Keys hold the signed-in user's name (as the header shows

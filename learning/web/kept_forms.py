@@ -143,7 +143,8 @@ async def after_refusal(request: Request, form: FormData, *, needs_login: bool) 
     back to its page with the input kept, or to the login first; None when the page it
     came from is unknown (no Referer from this site: nothing to go back to)."""
     page = page_of_form(request)
-    if page is None:
+    # A script's request (the test autosave) is not a form the user sees: its 403 stays.
+    if page is None or request.headers.get("sec-fetch-mode", "navigate") != "navigate":
         return None
     user = request.state.user
     if user is None and needs_login:

@@ -288,3 +288,19 @@ async def test_without_a_known_owner_nothing_is_kept(
     assert response.headers["location"] == "/login?next=/admin/groups"
     assert await services.db.scalar("SELECT count(*) FROM kept_forms") == 0
     assert "Ihre Eingaben" not in (await client.get(response.headers["location"])).text
+
+
+async def test_a_scripts_refused_post_stays_a_403(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services
+) -> None:
+    await login_as("learner")
+    await enrol(client)
+    attempt = await start_test(client)
+    url = f"/courses/{COURSE}/test/{attempt}"
+    response = await client.post(
+        f"{url}/entwurf",
+        data={"test-3": "Verleugnung", "csrf_token": "alt"},
+        headers={"referer": f"http://testserver{url}", "sec-fetch-mode": "cors"},
+    )
+    assert response.status_code == 403
+    assert await services.db.scalar("SELECT count(*) FROM kept_forms") == 0
