@@ -213,8 +213,8 @@ async def test_reflection_and_text_answers(
     assert text.status_code == 303
     after = assert_answered(await client.get(text.headers["location"].split("#")[0]))
     if payload is OVERLONG:
-        flash = after.find(class_="flash")
-        assert flash is not None and "zu lang" in flash.get_text()
+        summary = after.find(id="error-summary")
+        assert summary is not None and "zu lang" in summary.get_text()
     exported = await client.get("/lernstand/export.json")
     assert exported.status_code == 200
     assert exported.headers["content-type"].startswith("application/json")

@@ -13,7 +13,12 @@ MAX_TEXT_LENGTH = 10_000
 
 
 class AnswerError(ValueError):
-    """A submitted form does not fit the question; the message is shown to the learner."""
+    """A submitted form does not fit the question; the message is shown to the learner,
+    at `field` (the form field at fault; None: the question as a whole)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
     @property
     def message(self) -> str:
@@ -84,24 +89,36 @@ def parse_answer(q: Question, form: Mapping[str, Sequence[str]]) -> dict[str, ob
 
 
 def _parse_fields(q: Question, form: Mapping[str, Sequence[str]]) -> dict[str, object] | None:
-    values = [_single_value(form, f"{q.id}.{o.position}") for o in q.options]
+    names = [f"{q.id}.{o.position}" for o in q.options]
+    values = [_single_value(form, name) for name in names]
     if all(v is None for v in values):
         return None
-    if any(v is None for v in values):
-        raise AnswerError(N_("Bitte für jedes Element eine Auswahl treffen."))
+    missing = next((name for name, v in zip(names, values, strict=True) if v is None), None)
+    if missing is not None:
+        raise AnswerError(N_("Bitte für jedes Element eine Auswahl treffen."), missing)
     if q.type == "ordering":
-        positions = [_position(v or "", len(q.options)) for v in values]
-        if len(set(positions)) != len(positions):
-            raise AnswerError(N_("Jede Position darf nur einmal vergeben werden."))
+        positions = [
+            _field_position(v or "", len(q.options), n) for v, n in zip(values, names, strict=True)
+        ]
+        twice = next((n for i, n in enumerate(names) if positions[i] in positions[:i]), None)
+        if twice is not None:
+            raise AnswerError(N_("Jede Position darf nur einmal vergeben werden."), twice)
         return {"positions": positions}
     valid = {c.position for c in q.match_choices}
     matches: dict[str, int] = {}
-    for option, value in zip(q.options, values, strict=True):
-        number = _position(value or "", max(valid))
+    for option, value, name in zip(q.options, values, names, strict=True):
+        number = _field_position(value or "", max(valid), name)
         if number not in valid:
-            raise AnswerError(N_("Ungültige Auswahl: %(n)s.", n=number))
+            raise AnswerError(N_("Ungültige Auswahl: %(n)s.", n=number), name)
         matches[str(option.position)] = number
     return {"matches": matches}
+
+
+def _field_position(value: str, maximum: int, name: str) -> int:
+    try:
+        return _position(value, maximum)
+    except AnswerError as exc:
+        raise AnswerError(exc.message, name) from None
 
 
 def _parse_scenario(q: Question, form: Mapping[str, Sequence[str]]) -> dict[str, object] | None:

@@ -50,6 +50,20 @@ class CourseProgress:
             return "in_progress"
         return "not_started"
 
+    @property
+    def first_unread(self) -> Page | None:
+        """The first content page not yet opened, in course order; None when all are read."""
+        return next((item.first_unseen for item in self.lessons if item.first_unseen), None)
+
+    @property
+    def unread(self) -> int:
+        return self.total - self.seen
+
+    @property
+    def waits_for_pages(self) -> bool:
+        """The final test is passed but the course is not complete: pages are unread."""
+        return self.test_passed and not self.completed and self.first_unread is not None
+
 
 def lesson_status(seen: int, total: int) -> Status:
     if total and seen >= total:

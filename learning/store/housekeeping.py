@@ -1,4 +1,4 @@
-"""Rows that are past their use: ended sessions and old login attempts.
+"""Rows that are past their use: ended sessions, old login attempts, expired kept forms.
 
 An expired session row was removed only when its cookie came back, so abandoned
 sessions (a closed browser) stayed forever; login attempts (address and e-mail) were
@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from learning.core.clock import to_db
+from learning.store import kept_forms
 from learning.store.db import Transaction
 
 # Throttling reads the last hour; a day leaves room to look into an attack afterwards.
@@ -32,4 +33,5 @@ async def remove_stale(
     )
     attempts = cur.rowcount
     await cur.close()
-    return {"sessions": sessions, "login_attempts": attempts}
+    kept = await kept_forms.remove_expired(tx, now)
+    return {"sessions": sessions, "login_attempts": attempts, "kept_forms": kept}

@@ -45,9 +45,18 @@ async def create_session(tx: Transaction, user_id: int, now: datetime) -> str:
 
 
 async def load_session(
-    db: Database, session_id: str, now: datetime, *, idle: int, absolute: int
+    db: Database,
+    session_id: str,
+    now: datetime,
+    *,
+    idle: int,
+    absolute: int,
+    expired_users: list[int] | None = None,
 ) -> Session | None:
-    """The live session for this id, or None when unknown, expired or its user disabled."""
+    """The live session for this id, or None when unknown, expired or its user disabled.
+
+    The user of a session that ran out is added to `expired_users`: a form posted into
+    it is kept for that user to see again after logging in (web/kept_forms.py)."""
     id_hash = hash_session_id(session_id)
     row = await db.fetchone(_SESSION_SELECT, (id_hash,))
     if row is None:
@@ -61,6 +70,8 @@ async def load_session(
         or not user.active
     )
     if expired:
+        if expired_users is not None and user.active:
+            expired_users.append(user.id)
         async with db.transaction() as tx:
             await tx.execute("DELETE FROM sessions WHERE id_hash = ?", (id_hash,))
         return None

@@ -37,6 +37,7 @@ from learning.store.migrate import migrate
 from learning.web.body_limit import BodyLimitMiddleware
 from learning.web.caches import build_caches
 from learning.web.errors import http_error, server_error
+from learning.web.kept_forms import KeptFormMiddleware
 from learning.web.routes import routes
 from learning.web.security_headers import SecurityHeadersMiddleware
 from learning.web.services import Services
@@ -230,6 +231,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
                 hsts_subdomains=settings.hsts_subdomains,
             ),
             Middleware(SessionMiddleware, services=services),
+            Middleware(KeptFormMiddleware, services=services),
             Middleware(
                 BodyLimitMiddleware,
                 default=settings.max_body,

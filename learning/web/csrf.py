@@ -35,6 +35,18 @@ def origin_ok(request: Request) -> bool:
     return origin in expected
 
 
+class TokenRefused(HTTPException):
+    """The form's token is wrong or stale (an old tab, a new session); holds the form so
+    its input can be kept (web/kept_forms.py)."""
+
+    def __init__(self, form: FormData) -> None:
+        super().__init__(403, EXPIRED)
+        self.form = form
+
+
+EXPIRED = N_("Das Formular ist abgelaufen. Bitte laden Sie die Seite neu.")
+
+
 async def checked_form(request: Request) -> FormData:
     """Parse the form and refuse it (403) unless the token and origin are right."""
     if not origin_ok(request):
@@ -55,5 +67,5 @@ async def checked_form(request: Request) -> FormData:
     if not isinstance(sent, str) or not hmac.compare_digest(
         sent.encode("utf-8", "replace"), csrf_token(request).encode("ascii")
     ):
-        raise HTTPException(403, N_("Das Formular ist abgelaufen. Bitte laden Sie die Seite neu."))
+        raise TokenRefused(form)
     return form

@@ -15,16 +15,18 @@ from learning.core.clock import from_db
 from learning.core.i18n import N_
 from learning.rules import grading, timing
 from learning.rules.completion import try_complete
+from learning.rules.progress import course_progress
 from learning.rules.renewal import open_renewal, try_renew
 from learning.rules.reveal import may_reveal
 from learning.store import attempts, drafts, renewals
 from learning.store import page_views as progress
 from learning.store.db import NotFound
 from learning.web.flash import redirect
+from learning.web.kept_forms import redirect_keeping
 from learning.web.lesson import _multi
 from learning.web.resolve import course_or_404, current_user, int_param, services_of
 from learning.web.templating import render
-from learning.web.test_answers import answers_only, prefill, unanswered
+from learning.web.test_answers import answers_only, invalid_answers, prefill, unanswered
 from learning.web.test_items import TestItem, items_of, snapshot
 
 __all__ = ["attempt_form", "intro", "result", "snapshot", "start", "submit"]
@@ -167,6 +169,17 @@ async def submit(request: Request) -> Response:
     if late:
         # Graded on what was saved in time, never on what arrived after the end.
         form = await drafts.draft(services.db, attempt.id, user.id)
+    elif "save" not in raw and (
+        invalid := invalid_answers(questions, form, services.translator.translate)
+    ):
+        async with services.db.transaction() as tx:
+            await drafts.save_draft(tx, attempt.id, user.id, form, now)
+        return await redirect_keeping(
+            request,
+            f"/courses/{course.id}/test/{attempt.id}",
+            [(name, value) for name, values in form.items() for value in values],
+            errors=invalid,
+        )
     elif "save" in raw or ("confirm" not in raw and unanswered(questions, form)):
         async with services.db.transaction() as tx:
             await drafts.save_draft(tx, attempt.id, user.id, form, now)
@@ -258,13 +271,15 @@ async def result(request: Request) -> Response:
     # Until the answers may be revealed nothing about an option reaches the template.
     for item in items if reveal else ():
         answer = stored.get(item.question.id)
-        grade = (
-            grading.grade(item.question, answer.response)
-            if answer is not None and answer.response is not None
-            else None
-        )
-        rows.append({"item": item, "answer": answer, "grade": grade})
+        response = answer.response if answer is not None and answer.response else {}
+        # An open question is graded as an empty answer: the review then shows what was right.
+        grade = grading.grade(item.question, response)
+        rows.append({"item": item, "answer": answer, "grade": grade, "response": response})
     completion = (await attempts.completions(services.db, user.id)).get(course.id)
+    views = await progress.page_views(services.db, user.id, course.id)
+    state = course_progress(
+        course, views.keys(), test_passed=bool(attempt.passed), completed=completion is not None
+    )
     return render(
         request,
         "test_result.html",
@@ -278,6 +293,7 @@ async def result(request: Request) -> Response:
             "attempts_left": attempts_left,
             "completion": completion,
             "all_seen": completion is not None,
+            "first_unread": state.first_unread,
         },
     )
 

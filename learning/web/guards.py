@@ -12,7 +12,8 @@ from starlette.routing import Route
 
 from learning.store.users import ROLES, Role
 from learning.web import path_ids  # noqa: F401 - registers the `{name:id}` convertor routes use
-from learning.web.csrf import checked_form
+from learning.web.csrf import TokenRefused, checked_form
+from learning.web.kept_forms import after_refusal
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -26,15 +27,24 @@ LEARNER: frozenset[Role] = frozenset({"learner"})
 def _guard(endpoint: Endpoint, roles: frozenset[Role] | None, *, post: bool) -> Endpoint:
     async def guarded(request: Request) -> Response:
         if post:
-            await checked_form(request)
+            try:
+                form = await checked_form(request)
+            except TokenRefused as refused:
+                # The input is kept and the user sent back to it (after a login if the
+                # session ran out); the action never runs on a refused token.
+                kept = await after_refusal(request, refused.form, needs_login=roles is not None)
+                if kept is None:
+                    raise
+                return kept
         if roles is not None:
             user = request.state.user
             if user is None:
+                if post:
+                    kept = await after_refusal(request, form, needs_login=True)
+                    return kept or RedirectResponse("/login?next=/", status_code=303)
                 target = request.url.path
                 if request.url.query:
                     target += "?" + request.url.query
-                if post:
-                    target = "/"
                 return RedirectResponse(f"/login?next={quote(target, safe='/')}", status_code=303)
             if user.role not in roles:
                 raise HTTPException(403)

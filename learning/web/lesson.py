@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -16,10 +17,12 @@ from learning.rules.completion import try_complete
 from learning.rules.progress import neighbours
 from learning.store import answers
 from learning.store import page_views as progress
+from learning.store.db import Transaction
 from learning.store.users import User
 from learning.web.csrf import csrf_token
 from learning.web.flash import has_flash, redirect
 from learning.web.forms import checked_text
+from learning.web.kept_forms import redirect_keeping
 from learning.web.lesson_page import with_page_parts
 from learning.web.lesson_shell import page_path
 from learning.web.option_order import orders_for
@@ -125,17 +128,17 @@ async def show_page(request: Request) -> Response:
     return HTMLResponse(body)
 
 
-def _parsed(
-    request: Request, question: Question, form: FormData, target: str, empty: str
-) -> dict[str, object] | Response:
-    """The learner's answer, or a redirect back to `target` saying what is wrong with it."""
+def _checked(
+    question: Question, form: FormData, empty: str
+) -> tuple[dict[str, object] | None, tuple[str, str] | None]:
+    """The learner's answer, or (field, message) saying what is wrong with it."""
     try:
         response = grading.parse_answer(question, _multi(form))
     except grading.AnswerError as exc:
-        return redirect(request, target, exc.message, "error")
+        return None, (exc.field or question.id, exc.message)
     if response is None:
-        return redirect(request, target, empty, "error")
-    return response
+        return None, (question.id, empty)
+    return response, None
 
 
 def _question(course: Course, page_id: str, question_id: str) -> Question:
@@ -168,12 +171,8 @@ async def answer(request: Request) -> Response:
             raw if isinstance(raw, str) else "", max_length=MAX_REFLECTION, multiline=True
         )
         if not text:
-            return redirect(
-                request,
-                f"{page_url}#q-{question.id}",
-                N_("Bitte schreiben Sie zuerst etwas in das Feld."),
-                "error",
-            )
+            empty = (question.id, N_("Bitte schreiben Sie zuerst etwas in das Feld."))
+            return await redirect_keeping(request, page_url, form, errors=[empty])
         async with services.db.transaction() as tx:
             await answers.save_reflection(
                 tx,
@@ -193,15 +192,10 @@ async def answer(request: Request) -> Response:
     if question.type == "scenario":
         raise HTTPException(404)
 
-    response = _parsed(
-        request,
-        question,
-        form,
-        f"{page_url}#q-{question.id}",
-        N_("Bitte wählen oder schreiben Sie eine Antwort."),
-    )
-    if isinstance(response, Response):
-        return response
+    response, error = _checked(question, form, N_("Bitte wählen oder schreiben Sie eine Antwort."))
+    if response is None or error is not None:
+        # Shown inside the question and in a summary; the learner's selections stay.
+        return await redirect_keeping(request, page_url, form, errors=[error] if error else [])
     result = grading.grade(question, response)
     # Group commit: the redirect is sent only after the COMMIT that holds this answer.
     await services.answers.submit(
@@ -236,6 +230,7 @@ async def scenario_choice(request: Request) -> Response:
         raise HTTPException(404)
     now = services.clock()
     restart = form.get("restart") == "1"
+    response, error = _checked(question, form, N_("Bitte wählen Sie eine Möglichkeit."))
     async with services.db.transaction() as tx:
         run = await answers.current_run_for_update(tx, user.id, course.id, question.id)
         if restart or run is None:
@@ -264,26 +259,25 @@ async def scenario_choice(request: Request) -> Response:
                 N_("Dieser Schritt wurde bereits beantwortet. Hier geht es weiter."),
                 "info",
             )
-        response = _parsed(
-            request,
-            question,
-            form,
-            f"{page_url}#scenario-{question.id}-step",
-            N_("Bitte wählen Sie eine Möglichkeit."),
-        )
-        if isinstance(response, Response):
-            return response
-        target = str(response["target"])
-        path = [
-            *run.path,
-            {"step": run.current_step, "option": response["option"], "target": target},
-        ]
-        await answers.advance_run(
-            tx,
-            run.id,
-            path=path,
-            current_step=target,
-            finished=question.steps[target].is_end,
-            now=now,
-        )
+        if response is None or error is not None:
+            invalid = error
+        else:
+            invalid = None
+            await _advance(tx, question, run, response, now)
+    if invalid is not None:
+        return await redirect_keeping(request, page_url, form, errors=[invalid])
     return redirect(request, f"{page_url}#scenario-{question.id}-step")
+
+
+async def _advance(
+    tx: Transaction,
+    question: Question,
+    run: answers.ScenarioRun,
+    response: dict[str, object],
+    now: datetime,
+) -> None:
+    target = str(response["target"])
+    path = [*run.path, {"step": run.current_step, "option": response["option"], "target": target}]
+    await answers.advance_run(
+        tx, run.id, path=path, current_step=target, finished=question.steps[target].is_end, now=now
+    )

@@ -44,6 +44,7 @@ class SessionMiddleware:
         now = services.clock()
 
         session = None
+        expired_users: list[int] = []
         raw = cookies.get(cookie_name(SESSION_COOKIE, secure=settings.https))
         if raw:
             session_id = services.signer.unsign("session", raw, max_age=settings.absolute_timeout)
@@ -54,6 +55,7 @@ class SessionMiddleware:
                     now,
                     idle=settings.idle_timeout,
                     absolute=settings.absolute_timeout,
+                    expired_users=expired_users,
                 )
             if session is not None and now - session.last_seen >= TOUCH_INTERVAL:
                 # Group commit: sessions seen in the same moment share a transaction.
@@ -67,6 +69,7 @@ class SessionMiddleware:
         state = scope.setdefault("state", {})
         state["session"] = session
         state["user"] = session.user if session else None
+        state["expired_user_id"] = expired_users[0] if expired_users else None
         state["browser_key"] = browser_key
         state["now"] = now
         user_locale = session.user.locale if session else None

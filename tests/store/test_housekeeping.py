@@ -32,7 +32,7 @@ async def test_removes_expired_sessions_and_day_old_attempts(
     assert old != live
     async with db.transaction() as tx:
         removed = await remove_stale(tx, now, idle=30 * 60, absolute=12 * 60 * 60)
-    assert removed == {"sessions": 2, "login_attempts": 1}
+    assert removed == {"sessions": 2, "login_attempts": 1, "kept_forms": 0}
     rows = await db.fetchall("SELECT created_at FROM sessions")
     assert [r[0] for r in rows] == [to_db(now - timedelta(minutes=5))]
     assert await db.scalar("SELECT count(*) FROM login_attempts") == 1

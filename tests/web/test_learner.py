@@ -168,9 +168,12 @@ async def test_invalid_answer_gets_german_message_and_stores_nothing(
     await enrol(client)
     response = await answer(client, "eisberg-fragen", "eisberg-1", {"eisberg-1": "99"})
     assert response.status_code == 303
+    assert response.headers["location"].endswith("#error-summary")
     page = soup(await client.get(response.headers["location"].split("#")[0]))
-    flash = page.find(class_="flash-error")
-    assert flash is not None and "Ungültige Auswahl" in flash.get_text()
+    summary = tag(page, id="error-summary")
+    assert "Ungültige Auswahl" in summary.get_text()
+    inline = tag(tag(page, id="q-eisberg-1"), class_="field-error")
+    assert "Ungültige Auswahl" in inline.get_text()
     assert await services.db.scalar("SELECT count(*) FROM answers") == 0
 
 

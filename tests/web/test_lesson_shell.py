@@ -120,13 +120,13 @@ async def test_page_with_a_flash_message_shows_it(
 ) -> None:
     await login_as("learner")
     await enrol(client)
-    # An empty note is refused with a message carried to the page in a cookie.
-    refused = await answer(client, "stufen", "eigene-praegung", {"eigene-praegung": "  "})
-    assert refused.status_code == 303
-    page = soup(await client.get(refused.headers["location"].split("#")[0]))
+    # A saved note is confirmed with a message carried to the page in a cookie.
+    saved = await answer(client, "stufen", "eigene-praegung", {"eigene-praegung": "Notiz"})
+    assert saved.status_code == 303
+    page = soup(await client.get(saved.headers["location"].split("#")[0]))
     flash = page.find(class_="flash-list")
     assert flash is not None
-    assert "Bitte schreiben Sie zuerst etwas" in flash.get_text()
+    assert "Ihre Notiz ist gespeichert" in flash.get_text()
     # Shown once: the next request renders the page without it.
     again = soup(await client.get(f"/courses/{COURSE}/pages/stufen"))
     assert again.find(class_="flash-list") is None
