@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from typing import Any
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -11,12 +13,14 @@ from starlette.responses import Response
 from learning.accounts.links import import_users, new_batch
 from learning.accounts.user_import import (
     MAX_BYTES,
+    WINDOWS_1252_NOTE,
     ImportRow,
     Parsed,
     existing_problems,
     parse_users_csv,
 )
 from learning.store import user_admin, users
+from learning.web.admin_accounts import ROLE_LABELS
 from learning.web.admin_links import to_batch
 from learning.web.forms import field
 from learning.web.resolve import services_of
@@ -39,7 +43,7 @@ async def validate_import(request: Request, data: bytes) -> Parsed:
         problems = existing_problems(parsed.rows, existing)
         if problems:
             errors = sorted((*parsed.errors, *problems), key=lambda e: e.line)
-            parsed = Parsed(parsed.rows, tuple(errors))
+            parsed = replace(parsed, errors=tuple(errors))
     return parsed
 
 
@@ -58,9 +62,18 @@ async def import_preview(request: Request) -> Response:
         payload = services.signer.sign(
             "import", json.dumps([row.to_json() for row in parsed.rows], ensure_ascii=True)
         )
-    return render(
-        request, "admin/import.html", {"parsed": parsed, "payload": payload}, status=status
-    )
+    context = {"parsed": parsed, "payload": payload, **await _preview_facts(request, parsed)}
+    return render(request, "admin/import.html", context, status=status)
+
+
+async def _preview_facts(request: Request, parsed: Parsed) -> dict[str, Any]:
+    """What the preview says besides the rows: the groups to be created, role names."""
+    existing = {g.name.lower() for g in await users.list_groups(services_of(request).db)}
+    return {
+        "new_groups": [g for g in parsed.groups if g.lower() not in existing],
+        "role_names": ROLE_LABELS,
+        "encoding_note": WINDOWS_1252_NOTE if parsed.encoding == "windows-1252" else None,
+    }
 
 
 def _rows_from_payload(request: Request, payload: str) -> tuple[ImportRow, ...] | None:

@@ -128,6 +128,7 @@ async def _detail_context(request: Request, user: User) -> dict[str, object]:
         "enrolments": await user_admin.enrolments_of(services.db, user.id),
         "invitations": await user_admin.open_invitations(services.db, user.id, services.clock()),
         "courses": courses(request),
+        "course_titles": {course.id: course.title for course in courses(request)},
         "groups": await users.list_groups(services.db),
         "roles": ROLE_LABELS,
         "anonymised": await privacy.is_anonymised(services.db, user.id),

@@ -37,7 +37,6 @@ def test_parser_lists_every_bad_row_with_its_line() -> None:
     assert [line for line, _ in lines] == [3, 4, 5, 5]
     assert "Ungültige E-Mail-Adresse" in lines[0][1]
     assert "schon in Zeile 2" in lines[1][1]
-    assert parse_users_csv(b"\xff\xfe").errors[0].message == "Die Datei ist nicht UTF-8-kodiert."
     assert "es fehlt" in parse_users_csv(b"foo;bar\n1;2\n").errors[0].message
 
 
@@ -104,3 +103,36 @@ async def test_hostile_names_are_shown_inertly(
     assert page.find("img") is None
     cells = [td.get_text() for td in page.select("#import-preview td")]
     assert "<img src=x onerror=alert(1)>" in cells
+
+
+def test_parser_reads_what_excel_writes() -> None:
+    rows = "E-Mail;Name;Rolle;Gruppe\r\njörg@example.org;Jörg Weiß;Trainer/in;Amt Süd\r\n"
+    for data, encoding in (
+        (rows.encode("utf-8"), "utf-8"),
+        (("\ufeff" + rows).encode("utf-8"), "utf-8"),
+        (rows.encode("cp1252"), "windows-1252"),
+    ):
+        parsed = parse_users_csv(data)
+        assert parsed.errors == (), encoding
+        assert parsed.encoding == encoding and parsed.delimiter == ";"
+        (row,) = parsed.rows
+        assert (row.name, row.role, row.group) == ("Jörg Weiß", "trainer", "Amt Süd")
+    comma = parse_users_csv(b"email,name,role\r\na@example.org,A,Lernende\r\n")
+    assert comma.delimiter == "," and comma.rows[0].role == "learner"
+    bad = parse_users_csv(b"email;name;role\nx@example.org;X;Chef\n")
+    assert bad.errors[0].line == 2 and "Lernende, Trainer/in und Admin" in bad.errors[0].message
+
+
+async def test_preview_names_roles_in_german_new_groups_and_the_encoding(
+    client: httpx.AsyncClient, login_as: LoginAs
+) -> None:
+    await login_as("admin", group="Amt Nord")
+    text = "E-Mail;Name;Rolle;Gruppe\r\nb@example.org;Bär;admin;Amt Nord\r\nc@example.org;Çelik;;Amt Süd\r\n"
+    page = soup(await upload(client, text.encode("cp1252")))
+    roles = [td.get_text() for td in page.select("#import-preview tbody tr td:nth-of-type(3)")]
+    assert roles == ["Admin", "Lernende"]
+    assert "Amt Süd" in tag(page, id="new-groups").get_text()
+    assert "Amt Nord" not in tag(page, id="new-groups").get_text(), "it exists already"
+    assert "Windows-1252" in tag(page, id="encoding-note").get_text()
+    utf8 = soup(await upload(client, text.encode("utf-8")))
+    assert utf8.find(id="encoding-note") is None
