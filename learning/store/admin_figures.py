@@ -31,9 +31,9 @@ async def account_counts(db: Database, now: datetime) -> AccountCounts:
         " (SELECT count(*) FROM completions WHERE user_id IN (SELECT id FROM users WHERE role = 'learner' AND anonymised < 2)) AS completed,"
         " (SELECT count(DISTINCT i.user_id) FROM invitations i JOIN users u ON u.id = i.user_id"
         " WHERE i.purpose = 'invite' AND i.used_at IS NULL AND i.expires_at > ?"
-        " AND u.password_hash IS NULL AND u.active = 1) AS invited,"
+        " AND u.password_hash IS NULL AND u.active = 1 AND u.role = 'learner') AS invited,"
         " (SELECT count(*) FROM users WHERE active = 1 AND anonymised = 0"
-        " AND last_login_at IS NULL) AS never",
+        " AND role = 'learner' AND last_login_at IS NULL) AS never",
         (to_db(now),),
     )
     if row is None:  # an aggregate without FROM always returns its one row

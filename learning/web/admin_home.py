@@ -44,13 +44,13 @@ async def figures(request: Request) -> list[dict[str, Any]]:
             "key": "invited",
             "label": N_("offene Einladungen"),
             "value": counts.invited,
-            "href": "/admin/users?login=invited",
+            "href": "/admin/users?role=learner&login=invited",
         },
         {
             "key": "never",
-            "label": N_("Konten, die sich nie angemeldet haben"),
+            "label": N_("Lernende, die sich nie angemeldet haben"),
             "value": counts.never,
-            "href": "/admin/users?login=never&active=1",
+            "href": "/admin/users?role=learner&login=never&active=1",
             "alert": counts.never > 0,
         },
     ]

@@ -330,7 +330,9 @@ async def test_gdpr_export_anonymise_and_delete(
     unconfirmed = await client.post(
         f"/admin/users/{target.id}/anonymise", data={"csrf_token": token}
     )
-    assert unconfirmed.status_code == 303
+    assert unconfirmed.status_code == 400, "the page again, the error at the checkbox"
+    error = select_tag(soup(unconfirmed), "#anon-confirm-error")
+    assert "bestätigen" in error.get_text()
     assert (
         await services.db.scalar("SELECT name FROM users WHERE id = ?", (target.id,))
     ) == "Erika Muster"
