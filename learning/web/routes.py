@@ -118,6 +118,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
         get("/admin/import", admin_import.import_form, ADMIN),
         post("/admin/import", admin_import.import_preview, ADMIN),
         post("/admin/import/confirm", admin_import.import_confirm, ADMIN),
+        get("/admin/import/{preview_id}", admin_import.import_show, ADMIN),
         get("/admin/reports", admin_reports.report_index, ADMIN),
         get("/admin/reports/{course_id}", admin_reports.report_course, ADMIN),
         get("/admin/reports/{course_id}/export", admin_reports.report_export, ADMIN),
