@@ -190,3 +190,16 @@ async def test_last_login_is_recorded_at_sign_in(
     async with new_client(app, "10.7.7.7") as learner:
         assert (await log_in(learner, user.email)).status_code == 303
     assert await services.db.scalar(query, (user.id,)) is not None
+
+
+async def test_bulk_enrol_leaves_out_staff(
+    client: httpx.AsyncClient, login_as: LoginAs, create_user: CreateUser, services: Services
+) -> None:
+    install_catalog(services)
+    await login_as("admin", name="Ada Admin")
+    await create_user("learner", name="Lea")
+    confirm = soup(await client.get("/admin/users/bulk?action=enrol&course=kurs-a&scope=all"))
+    assert [li.get_text(" ", True).split(" (")[0] for li in confirm.select("#bulk-todo li")] == [
+        "Lea"
+    ]
+    assert "keine Lernende" in select_tag(confirm, "#bulk-skipped").get_text()
