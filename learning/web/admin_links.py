@@ -89,7 +89,8 @@ async def link_batch_csv(request: Request) -> Response:
                 local_datetime(from_db(link.expires_at)),
             ]
         )
-    stamp = services_of(request).clock().strftime("%Y-%m-%d")
+    # A distinct name per download: the date and time it was made.
+    stamp = services_of(request).clock().strftime("%Y-%m-%d-%H%M%S")
     return Response(
         buffer.getvalue().encode("utf-8"),
         media_type="text/csv; charset=utf-8",
