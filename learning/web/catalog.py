@@ -9,9 +9,9 @@ from starlette.responses import RedirectResponse, Response
 from learning.core.i18n import N_
 from learning.rules.assignments import deadlines, effective, local_day
 from learning.rules.progress import STATUS_LABELS, changed_since, course_progress
-from learning.rules.standings import overdue_count
 from learning.store import assignments, attempts
 from learning.store import page_views as progress
+from learning.web.admin_home import admin_home
 from learning.web.flash import redirect
 from learning.web.resolve import course_or_404, current_user, services_of
 from learning.web.templating import render
@@ -21,7 +21,7 @@ async def catalogue(request: Request) -> Response:
     services = services_of(request)
     user = current_user(request)
     if user.role == "admin":
-        return render(request, "home_admin.html", {"figures": await admin_figures(request)})
+        return await admin_home(request)
     if user.role != "learner":
         return render(request, f"home_{user.role}.html")
     db = services.db
@@ -44,21 +44,6 @@ async def catalogue(request: Request) -> Response:
         "catalogue.html",
         {"entries": entries, "labels": STATUS_LABELS, "deadlines": await _deadlines(request)},
     )
-
-
-async def admin_figures(request: Request) -> list[dict[str, object]]:
-    """The figures on the admin's start page: label, number, where to look."""
-    services = services_of(request)
-    tz = services.settings.timezone
-    late = await overdue_count(services.db, local_day(services.clock(), tz), tz)
-    return [
-        {
-            "key": "overdue",
-            "label": N_("Lernende mit überfälliger Pflichtschulung"),
-            "value": late,
-            "href": "/admin/assignments",
-        },
-    ]
 
 
 async def _deadlines(request: Request) -> list[dict[str, object]]:

@@ -61,6 +61,8 @@ async def test_every_route_guards_its_role(
         "course_id": "kurs-a",
         "page_id": "p1",
         "token": "kein-gueltiger-token",
+        "batch": "keinBatchVorhand",
+        "preview_id": "keinBatchVorhand",
     }
     client = await _client_as(app, create_user, caller)
     if caller == "trainer":

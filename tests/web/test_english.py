@@ -106,7 +106,7 @@ async def test_import_errors_are_english(english: httpx.AsyncClient, login_as: L
     cells = [td.get_text(strip=True) for td in soup(response).select("#import-errors td")]
     assert cells == [
         "Invalid e-mail address: “not-an-address”.",
-        "Unknown role “boss”: allowed are learner, trainer and admin.",
+        "Unknown role “boss”: allowed are Lernende, Trainer/in and Admin (or learner, trainer, admin).",
     ]
 
 
@@ -116,7 +116,9 @@ async def test_an_answer_error_is_english(english: httpx.AsyncClient, login_as: 
     response = await answer(english, "eisberg-fragen", "eisberg-1", {"eisberg-1": "99"})
     if response.is_redirect:
         response = await english.get(response.headers["location"])
-    shown = [p.get_text(strip=True) for p in soup(response).select(".field-error, .error-summary a")]
+    shown = [
+        p.get_text(strip=True) for p in soup(response).select(".field-error, .error-summary a")
+    ]
     assert [text for text in shown if "Invalid choice: 99 (allowed 1 to" in text], shown
 
 
