@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from learning.core.clock import to_db
-from learning.store.db import Database, NotFound, Transaction
+from learning.store.db import Database, NotFound, Row, Transaction
 from learning.store.users import USER_SELECT, Role, User, user_from_row
 
 PAGE_SIZE = 200
@@ -106,8 +105,8 @@ async def enrol(
     added = 0
     for user_id in user_ids:
         cur = await tx.execute(
-            "INSERT OR IGNORE INTO enrolments (user_id, course_id, enrolled_at, enrolled_by)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO enrolments (user_id, course_id, enrolled_at, enrolled_by)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (user_id, course_id, to_db(now), by),
         )
         added += cur.rowcount
@@ -182,7 +181,7 @@ async def supersede_invitations(tx: Transaction, user_id: int, purpose: str, now
     return count
 
 
-def _invitation(row: sqlite3.Row) -> Invitation:
+def _invitation(row: Row) -> Invitation:
     return Invitation(
         id=row["id"],
         nonce=row["nonce"],
