@@ -49,8 +49,8 @@ async def lesson_state(db: Database, user_id: int, course_id: str) -> LessonStat
         "SELECT EXISTS(SELECT 1 FROM enrolments WHERE user_id = :u AND course_id = :c),"
         " EXISTS(SELECT 1 FROM test_attempts WHERE user_id = :u AND course_id = :c AND passed = 1)"
         " AND NOT EXISTS(SELECT 1 FROM completions WHERE user_id = :u AND course_id = :c),"
-        " (SELECT json_group_array(page_id) FROM page_views"
-        "  WHERE user_id = :u AND course_id = :c)",
+        " coalesce((SELECT json_group_array(page_id) FROM page_views"
+        "  WHERE user_id = :u AND course_id = :c), '[]')",
         {"u": user_id, "c": course_id},
     )
     if row is None:

@@ -248,7 +248,7 @@ class GroupSummary:
 async def groups_with_counts(db: Database) -> list[GroupSummary]:
     rows = await db.fetchall(
         "SELECT g.id, g.name, count(u.id) AS members,"
-        " coalesce(sum(u.role = 'learner'), 0) AS learners"
+        " coalesce(sum(CASE WHEN u.role = 'learner' THEN 1 ELSE 0 END), 0) AS learners"
         " FROM groups g LEFT JOIN users u ON u.group_id = g.id AND u.anonymised < 2"
         " GROUP BY g.id ORDER BY g.name"
     )

@@ -110,7 +110,7 @@ async def insert_user(
             ),
         )
     except INTEGRITY_ERRORS as exc:
-        if "users.email" in str(exc):
+        if "users.email" in str(exc) or "users_email_key" in str(exc):
             raise DuplicateEmail(email) from exc
         raise
 
