@@ -50,7 +50,9 @@ class PostgresServer:
     def _run(self, *args: str) -> None:
         subprocess.run([*self._as, *args], check=True, capture_output=True, cwd=self.folder)
 
-    def start(self) -> PostgresServer:
+    def start(self, *, durable: bool = False) -> PostgresServer:
+        """`durable` keeps PostgreSQL's defaults (fsync, synchronous commit): for
+        benchmarks. Tests turn durability off: a test database lives for one test."""
         self._run(
             str(self.bin / "initdb"),
             "-D", str(self.data),
@@ -59,13 +61,10 @@ class PostgresServer:
             "--encoding=UTF8",
             "--locale=C.UTF-8",
         )  # fmt: skip
-        # Durability off: a test database lives for one test. listen_addresses='' means
-        # no TCP port at all, only the socket in our own folder.
-        options = (
-            "-c listen_addresses='' -c fsync=off -c synchronous_commit=off"
-            " -c full_page_writes=off -c max_connections=200"
-            f" -c unix_socket_directories={self.socket_dir}"
-        )
+        # listen_addresses='' means no TCP port at all, only the socket in our folder.
+        options = f"-c listen_addresses='' -c max_connections=200 -c unix_socket_directories={self.socket_dir}"
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             str(self.bin / "pg_ctl"),
             "-D", str(self.data),
