@@ -22,7 +22,7 @@ from run import COURSES
 from learning.content.catalog import Catalog
 from learning.core.clock import utc_now
 from learning.publishing import archive as course_archive
-from learning.store.db import Database
+from learning.store.db import open_database
 from learning.store.migrate import migrate
 
 RUNS = 5
@@ -45,7 +45,7 @@ async def measure() -> None:
             start = time.perf_counter()
             Catalog(courses).load()
             plain.append(time.perf_counter() - start)
-            async with Database(Path(tmp) / f"run{n}.sqlite3", readers=1) as db:
+            async with open_database(Path(tmp) / f"run{n}.sqlite3", readers=1) as db:
                 await migrate(db)
                 for into in (first, again):
                     start = time.perf_counter()

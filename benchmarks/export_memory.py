@@ -22,13 +22,13 @@ from learning.reports.documents import ExportInfo
 from learning.reports.export import LEARNER_COLUMNS, learner_dict
 from learning.reports.workbook import write_xlsx as _write_xlsx
 from learning.store import reports
-from learning.store.db import Database
+from learning.store.db import open_database
 from learning.store.migrate import migrate
 
 
 async def measure(learners: int) -> None:
     folder = Path(tempfile.mkdtemp())
-    async with Database(folder / "export.sqlite3") as db:
+    async with open_database(folder / "export.sqlite3") as db:
         await migrate(db)
         async with db.transaction() as tx:
             await tx.executemany(

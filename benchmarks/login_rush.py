@@ -33,7 +33,7 @@ from server import ROOT, Server
 from learning.accounts.passwords import argon2_hasher
 from learning.core.clock import utc_now
 from learning.store import users
-from learning.store.db import Database
+from learning.store.db import open_database
 from learning.store.migrate import migrate
 
 PASSWORD = "Rush-Passwort fuer den Lasttest"  # noqa: S105 - throw-away accounts
@@ -65,7 +65,7 @@ async def seed(database: Path, count: int) -> list[str]:
     # distinct salts are what the server sees in production.
     hashes = [hasher.hash(PASSWORD) for _ in emails]
     now = utc_now()
-    async with Database(database, readers=1) as db:
+    async with open_database(database, readers=1) as db:
         await migrate(db)
         async with db.transaction() as tx:
             for n, (email, password_hash) in enumerate(zip(emails, hashes, strict=True)):

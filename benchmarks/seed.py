@@ -22,7 +22,7 @@ from learning.accounts.passwords import argon2_hasher
 from learning.content.catalog import Catalog
 from learning.content.model import Course
 from learning.core.clock import to_db
-from learning.store.db import Database
+from learning.store.db import open_database
 from learning.store.migrate import migrate
 from learning.web.final_test import snapshot
 
@@ -74,7 +74,7 @@ class _Writer:
 
 def _migrate(path: Path) -> None:
     async def run() -> None:
-        async with Database(path, readers=1) as db:
+        async with open_database(path, readers=1) as db:
             await migrate(db)
 
     asyncio.run(run())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+import asyncio
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -16,10 +19,12 @@ from learning.accounts.passwords import PasswordHasher
 from learning.core.clock import FrozenClock
 from learning.core.config import Secret, Settings
 from learning.store import users
-from learning.store.db import Database
+from learning.store.db import Database, open_database
 from learning.store.migrate import migrate
+from learning.store.sqlite_db import SqliteDatabase
 from learning.web.app import create_app
 from learning.web.services import Services
+from tests.postgres_server import PostgresServer
 
 TESTS = Path(__file__).parent
 PASSWORD = "ein langes Testpasswort"
@@ -36,16 +41,95 @@ def make_settings(database: Path) -> Settings:
     )
 
 
+# The store and web tests run once per backend; LEARNING_TEST_BACKENDS=sqlite runs
+# the SQLite half alone (no PostgreSQL needed).
+BACKENDS = tuple(
+    name.strip()
+    for name in os.environ.get("LEARNING_TEST_BACKENDS", "sqlite,postgresql").split(",")
+    if name.strip()
+)
+BOTH_BACKENDS = (TESTS / "store", TESTS / "web")
+TEMPLATE = "learning_template"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    path = Path(str(metafunc.definition.path))
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        metafunc.parametrize("backend", ["sqlite"], indirect=True)
+    elif any(path.is_relative_to(folder) for folder in BOTH_BACKENDS):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path / "test.sqlite3")
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+class SharedPostgres:
+    """One server and one migrated database for the whole run, emptied before each test."""
+
+    def __init__(self, server: PostgresServer) -> None:
+        self.server = server
+        self.url = server.url(TEMPLATE)
+        self._emptying = server.emptying_sql(TEMPLATE)
+
+    def fresh(self) -> str:
+        self.server.psql(self._emptying, TEMPLATE)
+        return self.url
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    server = PostgresServer().start()
+    try:
+        server.psql(f"CREATE DATABASE {TEMPLATE}")
+
+        async def prepare() -> None:
+            async with open_database(server.url(TEMPLATE), readers=1) as database:
+                await migrate(database)
+
+        with ThreadPoolExecutor(1) as pool:  # no event loop may run in this thread
+            pool.submit(asyncio.run, prepare()).result()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def shared_postgres(postgres: PostgresServer) -> SharedPostgres:
+    return SharedPostgres(postgres)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Settings:
+    base = make_settings(tmp_path / "test.sqlite3")
+    if backend != "postgresql":
+        return base
+    shared: SharedPostgres = request.getfixturevalue("shared_postgres")
+    return base.with_overrides(database_url=shared.fresh())
 
 
 @pytest.fixture
 async def db(settings: Settings) -> AsyncIterator[Database]:
-    async with Database(settings.database, readers=1) as database:
+    async with open_database(settings.database_target, readers=1) as database:
         await migrate(database)
         yield database
+
+
+@pytest.fixture
+async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A SQLite database whatever the backend: for tests of what only SQLite has."""
+    async with open_database(tmp_path / "sqlite-only.sqlite3", readers=1) as database:
+        await migrate(database)
+        yield database
+
+
+def sqlite_of(db: Database) -> SqliteDatabase:
+    """The SQLite handle behind `db`, for tests of what only SQLite has (WAL, files)."""
+    assert isinstance(db, SqliteDatabase), "this test is about SQLite"
+    return db
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from learning.accounts.signing import Signer
 from learning.core.clock import utc_now
 from learning.core.config import Secret
 from learning.store import sessions, users
-from learning.store.db import Database
+from learning.store.db import open_database
 from learning.store.migrate import migrate
 
 
@@ -28,7 +28,7 @@ async def seed_signed_in_learners(
     """Migrate `database`, add `count` learners with a session each; their signed cookies."""
     signer = Signer(Secret(secret))
     cookies = []
-    async with Database(database, readers=1) as db:
+    async with open_database(database, readers=1) as db:
         await migrate(db)
         async with db.transaction() as tx:
             for n in range(count):

@@ -10,14 +10,14 @@ from learning.cli.main import main
 from learning.core.clock import utc_now
 from learning.store import answers, users
 from learning.store import page_views as progress
-from learning.store.db import Database
+from learning.store.db import open_database
 from learning.store.migrate import migrate
 from tests.helpers import FIXTURE_COURSES
 
 
 def _seed(path: Path) -> None:
     async def run() -> None:
-        async with Database(path, readers=1) as db:
+        async with open_database(path, readers=1) as db:
             await migrate(db)
             now = utc_now()
             async with db.transaction() as tx:

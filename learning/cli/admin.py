@@ -35,7 +35,7 @@ def cmd_users_import(args: argparse.Namespace) -> int:
     from learning.accounts.signing import Signer
     from learning.accounts.user_import import existing_problems, parse_users_csv
     from learning.store import user_admin, users
-    from learning.store.db import Database
+    from learning.store.db import open_database
     from learning.store.migrate import migrate
 
     settings = settings_for(args)
@@ -46,7 +46,7 @@ def cmd_users_import(args: argparse.Namespace) -> int:
     parsed = parse_users_csv(data)
 
     async def run() -> list[tuple[Any, str]] | None:
-        async with Database(settings.database, readers=1) as db:
+        async with open_database(settings.database_target, readers=1) as db:
             await migrate(db)
             existing = await user_admin.existing_emails(db, [r.email.lower() for r in parsed.rows])
             errors = sorted(
@@ -92,7 +92,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from learning.content.catalog import Catalog
     from learning.publishing import archive as course_archive
     from learning.store import reports
-    from learning.store.db import Database
+    from learning.store.db import open_database
     from learning.store.migrate import migrate
 
     settings = settings_for(args)
@@ -101,7 +101,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     delimiter = "," if args.delimiter == "comma" else ";"
 
     async def run(out: BinaryIO) -> int:
-        async with Database(settings.database, readers=1) as db:
+        async with open_database(settings.database_target, readers=1) as db:
             await migrate(db)
             # As the server does: a broken or missing folder reports its stored version.
             await course_archive.load(db, catalog, utc_now())
@@ -173,7 +173,7 @@ async def _iterate(rows: list[Row]) -> AsyncIterator[Row]:
 
 def cmd_purge(args: argparse.Namespace) -> int:
     from learning.store import audit, privacy
-    from learning.store.db import Database
+    from learning.store.db import open_database
     from learning.store.housekeeping import remove_stale
     from learning.store.migrate import migrate
 
@@ -182,7 +182,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
     cutoff = now - timedelta(days=args.older_than)
 
     async def run() -> dict[str, int]:
-        async with Database(settings.database, readers=1) as db:
+        async with open_database(settings.database_target, readers=1) as db:
             await migrate(db)
             async with db.transaction() as tx:
                 removed = await privacy.purge(tx, cutoff)

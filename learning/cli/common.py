@@ -6,13 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from learning.core.config import Settings, settings_from_env
+from learning.core.config import Settings, database_values, settings_from_env
 
 
 def settings_for(args: argparse.Namespace, **flags: object) -> Settings:
     values: dict[str, object] = dict(flags)
     if getattr(args, "database", None):
-        values["database"] = Path(args.database)
+        values.update(database_values(args.database))
     if getattr(args, "courses", None):
         values["courses"] = Path(args.courses)
     return settings_from_env(None, **values)

@@ -14,6 +14,7 @@ from learning.cli.admin import add_admin_commands
 from learning.cli.common import fail, settings_for
 from learning.cli.reminders import add_reminder_commands
 from learning.core.config import ConfigError, Settings, courses_from_env
+from learning.store.db import DatabaseUnavailable
 
 # Starts the web service with these settings; the command line does not import the web layer.
 Server = Callable[[Settings], int]
@@ -26,13 +27,13 @@ def cmd_serve(args: argparse.Namespace, server: Server | None) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from learning.store.db import Database
+    from learning.store.db import open_database
     from learning.store.migrate import migrate
 
     settings = settings_for(args)
 
     async def run() -> list[str]:
-        async with Database(settings.database, readers=1) as db:
+        async with open_database(settings.database_target, readers=1) as db:
             return await migrate(db)
 
     applied = asyncio.run(run())
@@ -59,7 +60,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     from learning.core.clock import utc_now
     from learning.core.text import clean_text
     from learning.store import audit, users
-    from learning.store.db import Database
+    from learning.store.db import open_database
     from learning.store.migrate import migrate
 
     settings = settings_for(args)
@@ -82,7 +83,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     hasher.close()
 
     async def run() -> int:
-        async with Database(settings.database, readers=1) as db:
+        async with open_database(settings.database_target, readers=1) as db:
             await migrate(db)
             now = utc_now()
             async with db.transaction() as tx:
@@ -123,15 +124,17 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     stored = None
     if args.database:
+        from learning.core.config import database_values
         from learning.store.content_ids import stored_ids
-        from learning.store.db import Database
+        from learning.store.db import open_database
 
-        path = Path(args.database)
-        if not path.is_file():
-            return fail(f"Datenbank nicht gefunden: {path}")
+        values = database_values(args.database)
+        target = str(values.get("database_url") or values.get("database"))
+        if not values.get("database_url") and not Path(target).is_file():
+            return fail(f"Datenbank nicht gefunden: {target}")
 
         async def read() -> dict[str, dict[str, set[str]]]:
-            async with Database(path, readers=1) as db:
+            async with open_database(target, readers=1) as db:
                 return await stored_ids(db)
 
         stored = asyncio.run(read())
@@ -147,14 +150,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_courses_retire(args: argparse.Namespace) -> int:
     from learning.core.clock import utc_now
     from learning.store import audit, course_sources
-    from learning.store.db import Database
+    from learning.store.db import open_database
     from learning.store.migrate import migrate
 
     settings = settings_for(args)
     retire = args.courses_command == "retire"
 
     async def run() -> str | None:
-        async with Database(settings.database, readers=1) as db:
+        async with open_database(settings.database_target, readers=1) as db:
             await migrate(db)
             if not await course_sources.known_course(db, args.course_id):
                 return None
@@ -190,10 +193,18 @@ def cmd_courses_retire(args: argparse.Namespace) -> int:
     return 0
 
 
+POSTGRES_BACKUP = (
+    "die Datenbank ist PostgreSQL: bitte mit pg_dump sichern und mit pg_restore"
+    " einspielen (siehe docs/operations.md, Abschnitt PostgreSQL)."
+)
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from learning.store.backup import BackupError, backup
 
     settings = settings_for(args)
+    if settings.database_url:
+        return fail(POSTGRES_BACKUP)
     target = Path(args.file)
     try:
         backup(settings.database, target)
@@ -207,6 +218,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from learning.store.backup import BackupError, restore
 
     settings = settings_for(args)
+    if settings.database_url:
+        return fail(POSTGRES_BACKUP)
     try:
         restore(Path(args.file), settings.database, force=args.force)
     except BackupError as exc:
@@ -293,6 +306,8 @@ def main(argv: Sequence[str] | None = None, *, server: Server | None = None) -> 
             result = args.func(args)
     except ConfigError as exc:
         return fail(str(exc))
+    except DatabaseUnavailable as exc:
+        return fail(str(exc), 1)
     except KeyboardInterrupt:
         return 130
     return result

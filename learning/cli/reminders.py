@@ -79,7 +79,7 @@ def cmd_reminders_send(args: argparse.Namespace) -> int:
     from learning.publishing import archive as course_archive
     from learning.reminders.run import plan_run, run_reminders
     from learning.rules.reminders import local_day
-    from learning.store.db import Database
+    from learning.store.db import open_database
     from learning.store.migrate import migrate
 
     try:
@@ -87,14 +87,14 @@ def cmd_reminders_send(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return fail(str(exc))
     settings = settings_for(args)
-    if args.dry_run and not settings.database.is_file():
+    if args.dry_run and not settings.database_url and not settings.database.is_file():
         # A dry run writes nothing, not even a new database.
         return fail(f"Datenbank nicht gefunden: {settings.database}")
     now = utc_now()
     day = as_of or local_day(now, settings.timezone)
 
     async def run() -> RunReport:
-        async with Database(settings.database, readers=1) as db:
+        async with open_database(settings.database_target, readers=1) as db:
             await migrate(db)
             if args.dry_run:
                 return await plan_run(db, settings, day=day)

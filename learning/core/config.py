@@ -29,6 +29,9 @@ DEFAULT_TIMEZONE = "Europe/Berlin"
 @dataclass(frozen=True, slots=True)
 class Settings:
     database: Path = Path("var/learning.sqlite3")
+    # A postgresql:// URL selects PostgreSQL; `database` then only names the folder
+    # (var/) that holds the secret key.
+    database_url: str = ""
     courses: Path = Path("courses")
     secret_key: Secret = field(default_factory=lambda: Secret(""))
     host: str = "127.0.0.1"
@@ -71,6 +74,11 @@ class Settings:
     # The issuer named on certificates, and its logo (PNG or JPEG), checked at start.
     org_name: str = "Interkulturell beraten"
     org_logo: Path | None = None
+
+    @property
+    def database_target(self) -> str | Path:
+        """What `open_database()` opens: the PostgreSQL URL, or else the SQLite file."""
+        return self.database_url or self.database
 
     @property
     def public_url(self) -> str:
@@ -171,6 +179,20 @@ def load_secret_key(path: Path) -> Secret:
     return Secret(key)
 
 
+def database_values(value: str) -> dict[str, object]:
+    """LEARNING_DATABASE or --database: a path, `sqlite:PATH` or a postgresql:// URL."""
+    value = value.strip()
+    if value.startswith(("postgresql://", "postgres://")):
+        return {"database_url": value}
+    if value.startswith("sqlite:"):
+        value = value.removeprefix("sqlite:").removeprefix("//")
+    if not value:
+        raise ConfigError(
+            "LEARNING_DATABASE: Pfad zur SQLite-Datei oder postgresql://-URL erwartet"
+        )
+    return {"database": Path(value), "database_url": ""}
+
+
 def courses_from_env(env: Mapping[str, str] | None = None) -> Path:
     """The courses folder the server reads, without loading (or creating) the secret key."""
     env = os.environ if env is None else env
@@ -182,7 +204,7 @@ def settings_from_env(env: Mapping[str, str] | None = None, **flags: object) -> 
     env = os.environ if env is None else env
     values: dict[str, object] = {}
     if "LEARNING_DATABASE" in env:
-        values["database"] = Path(env["LEARNING_DATABASE"])
+        values.update(database_values(env["LEARNING_DATABASE"]))
     if "LEARNING_COURSES" in env:
         values["courses"] = Path(env["LEARNING_COURSES"])
     if "LEARNING_HOST" in env:

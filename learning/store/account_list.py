@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from learning.core.clock import to_db
 from learning.store import user_admin
-from learning.store.db import Database
+from learning.store.db import Database, Row
 from learning.store.users import USER_SELECT, Role, User, user_from_row
 
 PER_PAGE = 50
@@ -61,7 +60,7 @@ class AccountPage:
     pages: int
 
 
-def _account(row: sqlite3.Row) -> Account:
+def _account(row: Row) -> Account:
     return Account(user_from_row(row), row["last_login_at"], row["invited_until"])
 
 

@@ -18,14 +18,13 @@ date and the status (pure functions, no SQL): read them there, not here.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
 from learning.core.clock import from_db, to_db
 from learning.core.i18n import N_
-from learning.store.db import Database, Transaction
+from learning.store.db import INTEGRITY_ERRORS, Database, Row, Transaction
 
 # The assignment statuses `rules/assignments.standing` computes, in report order.
 Status = Literal[
@@ -116,7 +115,7 @@ def _date(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
-def _due(row: sqlite3.Row) -> DueRule:
+def _due(row: Row) -> DueRule:
     return DueRule(on=_date(row["due_on"]), days=row["due_days"])
 
 
@@ -154,8 +153,8 @@ async def create(
                 to_db(now),
             ),
         )
-    except sqlite3.IntegrityError as exc:
-        if "UNIQUE" in str(exc):
+    except INTEGRITY_ERRORS as exc:
+        if "UNIQUE" in str(exc) or "duplicate key" in str(exc):
             raise AlreadyAssigned(course_id) from exc
         raise
 
@@ -215,7 +214,7 @@ _ASSIGNMENT_SELECT = (
 )
 
 
-def _assignment(row: sqlite3.Row) -> Assignment:
+def _assignment(row: Row) -> Assignment:
     return Assignment(
         id=row["id"],
         course_id=row["course_id"],
@@ -285,7 +284,7 @@ ORDER BY u.id, a.course_id, a.id
 """
 
 
-def _learner(row: sqlite3.Row) -> LearnerAssignment:
+def _learner(row: Row) -> LearnerAssignment:
     return LearnerAssignment(
         assignment_id=row["assignment_id"],
         course_id=row["course_id"],

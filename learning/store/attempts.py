@@ -283,8 +283,8 @@ async def complete(
 ) -> str | None:
     """Store the completion and its certificate once; None if it already existed."""
     cur = await tx.execute(
-        "INSERT OR IGNORE INTO completions (user_id, course_id, completed_at, content_hash,"
-        " attempt_id, score, page_hashes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO completions (user_id, course_id, completed_at, content_hash,"
+        " attempt_id, score, page_hashes) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (
             user_id,
             course_id,

@@ -20,7 +20,7 @@ import logging
 
 import aiosqlite
 
-from learning.store.db import Database, connect
+from learning.store.sqlite_db import SqliteDatabase, connect
 
 log = logging.getLogger("learning")
 
@@ -28,7 +28,7 @@ INTERVAL = 1.0
 
 
 class BackgroundCheckpoints:
-    def __init__(self, db: Database, *, interval: float = INTERVAL) -> None:
+    def __init__(self, db: SqliteDatabase, *, interval: float = INTERVAL) -> None:
         self._db = db
         self._interval = interval
         self._conn: aiosqlite.Connection | None = None

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from learning.core.clock import to_db
-from learning.store.db import Database, Transaction
+from learning.store.db import Database, Row, Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +21,7 @@ class StoredVersion:
     confirmed_at: str
 
 
-def _version(row: sqlite3.Row) -> StoredVersion:
+def _version(row: Row) -> StoredVersion:
     return StoredVersion(
         int(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]), str(row[5])
     )
@@ -76,7 +75,7 @@ async def keep_version(
     )
     digests = {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
     await tx.executemany(
-        "INSERT OR IGNORE INTO course_blobs (sha256, data) VALUES (?, ?)",
+        "INSERT INTO course_blobs (sha256, data) VALUES (?, ?) ON CONFLICT DO NOTHING",
         [(digests[path], data) for path, data in files.items()],
     )
     await tx.executemany(
@@ -146,7 +145,8 @@ async def known_course(db: Database, course_id: str) -> bool:
 async def retire(tx: Transaction, course_id: str, now: datetime) -> bool:
     """Retire a course; False when it already was."""
     cursor = await tx.execute(
-        "INSERT OR IGNORE INTO course_retirements (course_id, retired_at) VALUES (?, ?)",
+        "INSERT INTO course_retirements (course_id, retired_at) VALUES (?, ?)"
+        " ON CONFLICT DO NOTHING",
         (course_id, to_db(now)),
     )
     return cursor.rowcount == 1

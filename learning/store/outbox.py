@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import secrets
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from learning.core.clock import to_db
-from learning.store.db import Database, Transaction
+from learning.store.db import Database, Row, Transaction
 
 STATUSES = ("queued", "sending", "sent", "failed")
 
@@ -41,7 +40,7 @@ class OutboxMail:
     last_error: str | None
 
 
-def _mail(row: sqlite3.Row) -> OutboxMail:
+def _mail(row: Row) -> OutboxMail:
     return OutboxMail(**{key: row[key] for key in row.keys()})
 
 

@@ -49,8 +49,8 @@ async def lesson_state(db: Database, user_id: int, course_id: str) -> LessonStat
         "SELECT EXISTS(SELECT 1 FROM enrolments WHERE user_id = :u AND course_id = :c),"
         " EXISTS(SELECT 1 FROM test_attempts WHERE user_id = :u AND course_id = :c AND passed = 1)"
         " AND NOT EXISTS(SELECT 1 FROM completions WHERE user_id = :u AND course_id = :c),"
-        " (SELECT json_group_array(page_id) FROM page_views"
-        "  WHERE user_id = :u AND course_id = :c)",
+        " coalesce((SELECT json_group_array(page_id) FROM page_views"
+        "  WHERE user_id = :u AND course_id = :c), '[]')",
         {"u": user_id, "c": course_id},
     )
     if row is None:
@@ -67,8 +67,8 @@ async def enrol(
     tx: Transaction, user_id: int, course_id: str, now: datetime, by: int | None = None
 ) -> bool:
     cur = await tx.execute(
-        "INSERT OR IGNORE INTO enrolments (user_id, course_id, enrolled_at, enrolled_by)"
-        " VALUES (?, ?, ?, ?)",
+        "INSERT INTO enrolments (user_id, course_id, enrolled_at, enrolled_by)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (user_id, course_id, to_db(now), by),
     )
     return cur.rowcount == 1
@@ -142,7 +142,7 @@ async def record_page_views(tx: Transaction, views: Sequence[PageViewWrite]) -> 
         "INSERT INTO page_views (user_id, course_id, page_id, first_seen, last_seen)"
         " VALUES (?, ?, ?, ?, ?)"
         " ON CONFLICT (user_id, course_id, page_id)"
-        " DO UPDATE SET last_seen = excluded.last_seen, views = views + 1",
+        " DO UPDATE SET last_seen = excluded.last_seen, views = page_views.views + 1",
         [(v.user_id, v.course_id, v.page_id, to_db(v.now), to_db(v.now)) for v in views],
     )
     await tx.executemany(

@@ -156,7 +156,7 @@ async def _forget_identity(
         (user_id,),
     )
     await tx.execute(
-        "UPDATE audit_log SET actor_email = ? WHERE actor_id = ? OR actor_email = ? COLLATE NOCASE",
+        "UPDATE audit_log SET actor_email = ? WHERE actor_id = ? OR lower(actor_email) = lower(?)",
         (email, user_id, old_email),
     )
     # Entries about this account may hold earlier names too (a rename records before
@@ -173,7 +173,7 @@ async def _forget_identity(
     # replaced everywhere only in entries about this account, elsewhere where a value
     # is exactly the name.
     needles = [old_email, *sorted(names)]
-    where = " OR ".join(["instr(lower(details), lower(?))"] * len(needles))
+    where = " OR ".join(["instr(lower(details), lower(?)) > 0"] * len(needles))
     candidates = await tx.fetchall(
         f"SELECT id, target_type, target_id, details FROM audit_log WHERE {where}",  # noqa: S608 - placeholders only
         needles,

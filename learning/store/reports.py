@@ -8,13 +8,12 @@ completed it.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal, NamedTuple
 
-from learning.store.db import Database
+from learning.store.db import Database, Row
 
 Status = Literal["not_started", "started", "completed"]
 STATUSES: tuple[Status, ...] = ("not_started", "started", "completed")
@@ -96,7 +95,7 @@ WITH r AS (
     JOIN users u ON u.id = a.user_id AND u.role = 'learner'
     LEFT JOIN groups g ON g.id = u.group_id
     WHERE a.course_id = :course
-      AND (a.enrolled OR a.pages_seen > 0 OR a.completed_at IS NOT NULL)
+      AND (a.enrolled = 1 OR a.pages_seen > 0 OR a.completed_at IS NOT NULL)
 )
 SELECT * FROM r
 """
@@ -142,8 +141,9 @@ def _learner_query(
         where.append("last_activity >= :since")
         params["since"] = flt.since.isoformat()
     if flt.until is not None:
-        where.append("last_activity < date(:until, '+1 day')")
-        params["until"] = flt.until.isoformat()
+        # The day after, computed here: both backends compare the text as is.
+        where.append("last_activity < :until")
+        params["until"] = (flt.until + timedelta(days=1)).isoformat()
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     base = _LEARNERS.replace("SELECT * FROM r", select)
     if select != "SELECT * FROM r":
@@ -155,7 +155,7 @@ def _learner_query(
     return sql, params
 
 
-def _row(row: sqlite3.Row) -> LearnerRow:
+def _row(row: Row) -> LearnerRow:
     # Positional access: thousands of rows per report, and names cost a lookup each.
     # The order is the SELECT list of _LEARNERS (status_rank, index 8, is skipped).
     best, final = row[12], row[13]
@@ -282,7 +282,7 @@ async def stored_ids(db: Database, course_id: str) -> StoredIds:
         " UNION ALL SELECT question_id, user_id FROM scenario_runs WHERE course_id = :c"
         " UNION ALL SELECT t.question_id, a.user_id FROM test_answers t"
         "  JOIN test_attempts a ON a.id = t.attempt_id WHERE a.course_id = :c"
-        ") GROUP BY question_id",
+        ") AS touched GROUP BY question_id",
         {"c": course_id},
     )
     return StoredIds(

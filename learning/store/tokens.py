@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from learning.core.clock import to_db
-from learning.store.db import Database, Transaction
+from learning.store.db import INTEGRITY_ERRORS, Database, Transaction
 
 
 class TokenSpent(Exception):
@@ -20,7 +19,7 @@ async def spend_nonce(tx: Transaction, nonce: str, purpose: str, now: datetime) 
             "INSERT INTO used_tokens (nonce, purpose, used_at) VALUES (?, ?, ?)",
             (nonce, purpose, to_db(now)),
         )
-    except sqlite3.IntegrityError as exc:
+    except INTEGRITY_ERRORS as exc:
         raise TokenSpent(nonce) from exc
 
 

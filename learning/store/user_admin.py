@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from learning.core.clock import to_db
 from learning.store import memberships
-from learning.store.db import Database, NotFound, Transaction
+from learning.store.db import Database, NotFound, Row, Transaction
 from learning.store.users import Role
 
 
@@ -75,8 +74,8 @@ async def enrol(
     added = 0
     for user_id in user_ids:
         cur = await tx.execute(
-            "INSERT OR IGNORE INTO enrolments (user_id, course_id, enrolled_at, enrolled_by)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO enrolments (user_id, course_id, enrolled_at, enrolled_by)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (user_id, course_id, to_db(now), by),
         )
         added += cur.rowcount
@@ -86,9 +85,9 @@ async def enrol(
 
 async def rows_in_chunks(
     db: Database, sql: str, before: tuple[object, ...], values: Sequence[object]
-) -> list[sqlite3.Row]:
+) -> list[Row]:
     """`sql` with `{marks}` for an IN list, run per 500 values (the SQLite variable limit)."""
-    found: list[sqlite3.Row] = []
+    found: list[Row] = []
     for start in range(0, len(values), 500):
         chunk = values[start : start + 500]
         found += await db.fetchall(sql.format(marks=",".join("?" * len(chunk))), (*before, *chunk))
@@ -207,7 +206,7 @@ async def supersede_invitations(tx: Transaction, user_id: int, purpose: str, now
     return count
 
 
-def _invitation(row: sqlite3.Row) -> Invitation:
+def _invitation(row: Row) -> Invitation:
     return Invitation(
         id=row["id"],
         nonce=row["nonce"],
@@ -266,7 +265,7 @@ class GroupSummary:
 async def groups_with_counts(db: Database) -> list[GroupSummary]:
     rows = await db.fetchall(
         "SELECT g.id, g.name, count(u.id) AS members,"
-        " coalesce(sum(u.role = 'learner'), 0) AS learners"
+        " coalesce(sum(CASE WHEN u.role = 'learner' THEN 1 ELSE 0 END), 0) AS learners"
         " FROM groups g LEFT JOIN users u ON u.group_id = g.id AND u.anonymised < 2"
         " GROUP BY g.id ORDER BY g.name"
     )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from learning.core.clock import to_db
 from learning.store import memberships
-from learning.store.db import Database, NotFound, Transaction
+from learning.store.db import INTEGRITY_ERRORS, Database, NotFound, Row, Transaction
 
 Role = Literal["learner", "trainer", "admin"]
 ROLES: tuple[Role, ...] = ("learner", "trainer", "admin")
@@ -47,7 +46,7 @@ USER_SELECT = (
 )
 
 
-def user_from_row(row: sqlite3.Row) -> User:
+def user_from_row(row: Row) -> User:
     return User(
         id=row["id"],
         email=row["email"],
@@ -111,8 +110,8 @@ async def insert_user(
                 to_db(now) if password_hash else None,
             ),
         )
-    except sqlite3.IntegrityError as exc:
-        if "users.email" in str(exc):
+    except INTEGRITY_ERRORS as exc:
+        if "users.email" in str(exc) or "users_email_key" in str(exc):
             raise DuplicateEmail(email) from exc
         raise
     if group_id is not None:

@@ -27,13 +27,12 @@ from learning.publishing import archive as course_archive
 from learning.reminders.daily import daily_reminders
 from learning.store import answers, sessions, users
 from learning.store import page_views as progress
-from learning.store.checkpoints import BackgroundCheckpoints
 from learning.store.content_ids import stored_ids
-from learning.store.db import Database
+from learning.store.db import open_database
 from learning.store.group_commit import GroupCommit
 from learning.store.housekeeping import remove_stale
-from learning.store.lockfile import ServerLock
 from learning.store.migrate import migrate
+from learning.store.sqlite_upkeep import SqliteUpkeep
 from learning.web.body_limit import BodyLimitMiddleware
 from learning.web.caches import build_caches
 from learning.web.errors import http_error, server_error
@@ -137,7 +136,7 @@ async def _stop_watching(watcher: asyncio.Task[None] | None, stop: asyncio.Event
 
 def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = True) -> Starlette:
     translator = Translator()
-    db = Database(settings.database, readers=settings.readers)
+    db = open_database(settings.database_target, readers=settings.readers)
     templates = build_environment(settings, translator)
     services = Services(
         settings=settings,
@@ -160,14 +159,12 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # Held while serving, so `learning restore` can tell the database is live.
-        lock = ServerLock(settings.database)
-        lock.acquire()
-        checkpoints = BackgroundCheckpoints(services.db)
+        upkeep = SqliteUpkeep(services.db)
+        upkeep.claim()
         try:
             await services.db.open()
             await migrate(services.db)
-            await checkpoints.start()
+            await upkeep.start()
             await load_courses(services)
             # What start-up built (compiled courses, templates, modules) lives as long
             # as the process. Frozen, the collector's full passes no longer walk it: one
@@ -217,10 +214,10 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
             await services.page_views.close()
             await services.answers.close()
             await services.session_touches.close()
-            await checkpoints.stop()
+            await upkeep.stop()
             await services.db.close()
             services.hasher.close()
-            lock.release()
+            upkeep.release()
 
     app = Starlette(
         routes=routes(settings),

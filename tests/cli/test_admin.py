@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 
-from learning.store.db import Database
+from learning.store.db import open_database
 from learning.store.migrate import migrate
 from tests.admin_support import add_user, complete, enrol, view
 from tests.helpers import split_export
@@ -37,7 +37,7 @@ def run_cli(
 
 
 async def _count(path: Path, sql: str) -> int:
-    async with Database(path, readers=1) as db:
+    async with open_database(path, readers=1) as db:
         return int(await db.scalar(sql))
 
 
@@ -67,7 +67,7 @@ def test_users_import_is_all_or_nothing(tmp_path: Path) -> None:
 
 
 async def _seed(path: Path) -> None:
-    async with Database(path, readers=1) as db:
+    async with open_database(path, readers=1) as db:
         await migrate(db)
         for i in range(6):
             user = await add_user(db, f"=Person {i}", group="Nord")

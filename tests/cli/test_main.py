@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from learning.cli.main import main
-from learning.store.db import Database
+from learning.store.db import open_database
 
 
 def _run_cli(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -45,7 +45,7 @@ def test_users_add_reads_password_from_stdin(tmp_path: Path) -> None:
     assert "admin@example.org" in result.stdout
 
     async def read() -> list[tuple[str, str, str]]:
-        async with Database(tmp_path / "cli.sqlite3", readers=1) as db:
+        async with open_database(tmp_path / "cli.sqlite3", readers=1) as db:
             rows = await db.fetchall("SELECT email, name, role FROM users")
             return [(r["email"], r["name"], r["role"]) for r in rows]
 
@@ -115,7 +115,7 @@ def test_retiring_an_unknown_course_fails_and_records_nothing(tmp_path: Path) ->
     assert "Kurs 'gibt-es-nicht' ist nicht bekannt" in result.stderr
 
     async def read() -> int:
-        async with Database(tmp_path / "cli.sqlite3", readers=1) as db:
+        async with open_database(tmp_path / "cli.sqlite3", readers=1) as db:
             count: int = await db.scalar("SELECT count(*) FROM course_retirements")
             return count
 

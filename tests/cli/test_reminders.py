@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from learning.store.db import Database
+from learning.store.db import open_database
 from learning.store.migrate import migrate
 from tests.cli.test_admin import run_cli
 from tests.mail.smtp_server import Inbox, smtp_server
@@ -27,11 +27,11 @@ def smtp() -> object:
 
 def seed(path: Path) -> list[int]:
     async def run() -> list[int]:
-        async with Database(path, readers=1) as db:
+        async with open_database(path, readers=1) as db:
             await migrate(db)
             group_id, ids = await learners(db, 3)
-            await db.writer.execute("UPDATE users SET locale = 'en' WHERE id = ?", (ids[2],))
-            await db.writer.commit()
+            async with db.transaction() as tx:
+                await tx.execute("UPDATE users SET locale = 'en' WHERE id = ?", (ids[2],))
             await assign(db, group_id=group_id, due=DUE)
             return ids
 
@@ -40,7 +40,7 @@ def seed(path: Path) -> list[int]:
 
 def finish(path: Path, user_id: int) -> None:
     async def run() -> None:
-        async with Database(path, readers=1) as db:
+        async with open_database(path, readers=1) as db:
             await complete(db, user_id, START.replace(month=7, day=2))
 
     asyncio.run(run())

@@ -134,8 +134,8 @@ async def test_a_mail_that_cannot_be_queued_leaves_no_trace_and_the_day_open(
 ) -> None:
     group_id, (anna, ben) = await learners(db, 2)
     await assign(db, group_id=group_id, due=DUE)
-    await db.writer.execute("UPDATE users SET email = 'kaputt' WHERE id = ?", (ben,))
-    await db.writer.commit()
+    async with db.transaction() as tx:
+        await tx.execute("UPDATE users SET email = 'kaputt' WHERE id = ?", (ben,))
     day = date(2026, 6, 16)
     report = await run_reminders(db, settings, TITLES, day=day, now=morning(day))
     assert (report.queued, report.failed) == (1, ["kaputt"])

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import pytest
 
 from learning.core.clock import FrozenClock
 from learning.store import attempts, users
-from learning.store.db import Database
+from learning.store.db import INTEGRITY_ERRORS, Database
 
 QUESTIONS: list[dict[str, Any]] = [
     {"section": "Teil 1", "question": {"id": "t-1", "type": "single", "text": "Was?"}},
@@ -66,7 +65,7 @@ async def test_a_different_text_gets_its_own_snapshot_even_with_the_same_hash(
 
 async def test_an_attempt_without_a_snapshot_is_refused(db: Database, clock: FrozenClock) -> None:
     uid = await _learner(db, clock, "a@example.org")
-    with pytest.raises(sqlite3.IntegrityError, match="snapshot_id is required"):
+    with pytest.raises(INTEGRITY_ERRORS, match="snapshot_id"):
         async with db.transaction() as tx:
             await tx.insert(
                 "INSERT INTO test_attempts (user_id, course_id, content_hash, shuffle, started_at)"

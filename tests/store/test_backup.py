@@ -15,9 +15,10 @@ from learning.core.clock import utc_now
 from learning.core.config import Settings
 from learning.store import audit
 from learning.store.backup import BackupError, backup, restore
-from learning.store.db import Database
+from learning.store.db import Database, open_database
 from learning.store.lockfile import ServerLock, server_running
 from learning.store.migrate import migrate
+from tests.conftest import sqlite_of
 
 
 def count_rows(path: Path, table: str = "audit_log") -> int:
@@ -30,6 +31,7 @@ async def write(db: Database, n: int) -> None:
         await audit.record(tx, now=utc_now(), actor_id=None, actor_email="t", action=f"w{n}")
 
 
+@pytest.mark.sqlite_only
 async def test_backup_under_writes_is_consistent_and_complete(db: Database, tmp_path: Path) -> None:
     target = tmp_path / "sicherung.sqlite3"
     for n in range(200):
@@ -46,7 +48,7 @@ async def test_backup_under_writes_is_consistent_and_complete(db: Database, tmp_
     writer = asyncio.create_task(keep_writing())
     await asyncio.sleep(0.05)
     committed_before = await db.scalar("SELECT max(id) FROM audit_log")
-    await asyncio.to_thread(backup, db.path, target)
+    await asyncio.to_thread(backup, sqlite_of(db).path, target)
     await asyncio.sleep(0.05)
     stop.set()
     written_during = await writer
@@ -108,7 +110,7 @@ def test_restore_checks_the_backup_first(tmp_path: Path) -> None:
 
 
 async def fill(path: Path, *, rows: int) -> None:
-    async with Database(path, readers=1) as db:
+    async with open_database(path, readers=1) as db:
         await migrate(db)
         for n in range(rows):
             await write(db, n)
@@ -118,6 +120,7 @@ def make_database(path: Path, *, rows: int) -> None:
     asyncio.run(fill(path, rows=rows))
 
 
+@pytest.mark.sqlite_only
 async def test_running_app_holds_the_server_lock(app: Starlette, settings: Settings) -> None:
     assert server_running(settings.database)
     with pytest.raises(BackupError, match="Der Dienst läuft"):

@@ -6,7 +6,8 @@ import asyncio
 from pathlib import Path
 
 from learning.store.checkpoints import BackgroundCheckpoints
-from learning.store.db import Database
+from learning.store.db import Database, open_database
+from tests.conftest import sqlite_of
 
 
 async def _write_rows(db: Database, count: int) -> None:
@@ -23,7 +24,8 @@ def _wal(path: Path) -> Path:
 
 async def test_commits_no_longer_checkpoint_and_the_background_does(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
-    async with Database(path, readers=1) as db:
+    async with open_database(path, readers=1) as opened:
+        db = sqlite_of(opened)
         checkpoints = BackgroundCheckpoints(db, interval=0.05)
         await checkpoints.start()
         try:
@@ -50,7 +52,8 @@ async def test_without_background_checkpoints_nothing_is_copied(tmp_path: Path) 
     # The control: with automatic checkpoints off and no background task, the data stays
     # in the WAL. This is what makes the test above able to fail.
     path = tmp_path / "db.sqlite3"
-    async with Database(path, readers=1) as db:
+    async with open_database(path, readers=1) as opened:
+        db = sqlite_of(opened)
         await db.writer.execute("PRAGMA wal_autocheckpoint=0")
         size_before = path.stat().st_size
         await _write_rows(db, 20_000)

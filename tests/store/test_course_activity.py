@@ -7,7 +7,7 @@ from pathlib import Path
 from learning.core.clock import FrozenClock
 from learning.store import answers, attempts, users
 from learning.store import page_views as progress
-from learning.store.db import Database
+from learning.store.db import Database, open_database
 from learning.store.migrate import migrate
 from learning.store.user_admin import reset_progress
 
@@ -171,7 +171,7 @@ async def test_summary_follows_enrolment_completion_and_reset(
 async def test_migration_fills_enrolment_and_completion_of_existing_rows(
     tmp_path: Path,
 ) -> None:
-    async with Database(tmp_path / "old.sqlite3", readers=1) as database:
+    async with open_database(tmp_path / "old.sqlite3", readers=1) as database:
         await migrate(database, until=31)
         async with database.transaction() as tx:
             enrolled_only = await users.insert_user(

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 import pytest
 
-from learning.store.db import Database, Transaction
+from learning.store.db import INTEGRITY_ERRORS, Database, Transaction
 from learning.store.group_commit import GroupCommit
+from tests.conftest import sqlite_of
 
 
 async def _write(tx: Transaction, names: Sequence[str]) -> None:
@@ -34,13 +35,15 @@ async def test_a_failing_write_fails_alone(db: Database) -> None:
         group.submit("a"), group.submit("taken"), group.submit("b"), return_exceptions=True
     )
     assert results[0] is None and results[2] is None
-    assert isinstance(results[1], sqlite3.IntegrityError)
+    assert isinstance(results[1], INTEGRITY_ERRORS)
     assert await _names(db) == {"taken", "a", "b"}
 
 
+@pytest.mark.sqlite_only
 async def test_a_write_is_committed_when_submit_returns(db: Database) -> None:
     group = GroupCommit(db, _write)
     await group.submit("durable")
+    db = sqlite_of(db)
     # A separate connection sees it: the transaction is committed, not just pending.
     conn = sqlite3.connect(db.path)
     try:

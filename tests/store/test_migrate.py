@@ -3,9 +3,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from learning.store import attempts
-from learning.store.db import Database
+from learning.store.db import Database, open_database
 from learning.store.migrate import available_migrations, migrate
+from tests.conftest import sqlite_of
 
 
 async def test_migrations_applied_twice_are_a_noop(db: Database) -> None:
@@ -17,7 +20,7 @@ async def test_migrations_applied_twice_are_a_noop(db: Database) -> None:
 
 async def test_fresh_database_gets_every_table(tmp_path: Path) -> None:
     path = tmp_path / "fresh.sqlite3"
-    async with Database(path, readers=1) as database:
+    async with open_database(path, readers=1) as database:
         applied = await migrate(database)
         assert applied == [m.name for m in available_migrations()]
         tables = {
@@ -28,6 +31,7 @@ async def test_fresh_database_gets_every_table(tmp_path: Path) -> None:
         assert table in tables
 
 
+@pytest.mark.sqlite_only
 async def test_pragmas(db: Database) -> None:
     assert await db.scalar("PRAGMA journal_mode") == "wal"
     assert await db.scalar("PRAGMA foreign_keys") == 1
@@ -36,7 +40,8 @@ async def test_pragmas(db: Database) -> None:
 
 
 async def test_migrating_leaves_the_writer_with_temp_store_in_memory(tmp_path: Path) -> None:
-    async with Database(tmp_path / "fresh.sqlite3", readers=1) as database:
+    async with open_database(tmp_path / "fresh.sqlite3", readers=1) as opened:
+        database = sqlite_of(opened)
         await migrate(database)  # spools its statement journals to disk meanwhile
         async with database.writer.execute("PRAGMA temp_store") as cur:
             row = await cur.fetchone()
@@ -60,7 +65,7 @@ def _old_snapshot(text: str) -> str:
 
 
 async def test_0040_moves_each_attempts_questions_into_a_shared_snapshot(tmp_path: Path) -> None:
-    async with Database(tmp_path / "old.sqlite3", readers=1) as database:
+    async with open_database(tmp_path / "old.sqlite3", readers=1) as database:
         await migrate(database, until=35)
         # Old-style rows: every attempt carries its own copy of the questions. The third has
         # the same hash as the first two but other JSON, and must keep its own text.
@@ -117,10 +122,14 @@ async def test_0040_moves_each_attempts_questions_into_a_shared_snapshot(tmp_pat
         assert await database.scalar("PRAGMA foreign_key_check") is None
 
 
-async def test_a_transaction_cancelled_at_begin_leaves_the_write_lock_free(db: Database) -> None:
+async def test_a_transaction_cancelled_at_begin_leaves_the_write_lock_free(
+    sqlite_db: Database,
+) -> None:
     import asyncio
     import contextlib
     import sqlite3
+
+    db = sqlite_of(sqlite_db)
 
     async def write() -> None:
         async with db.transaction() as tx:

@@ -21,7 +21,7 @@ from learning.core.config import Settings
 from learning.store.checkpoints import BackgroundCheckpoints
 from learning.web import admin_reports
 from learning.web.services import Services
-from tests.conftest import CreateUser, LoginAs, log_in, new_client, soup
+from tests.conftest import CreateUser, LoginAs, log_in, new_client, soup, sqlite_of
 from tests.web.learner_flow import CONTENT_PAGES, COURSE, enrol
 
 LEARNERS = 1500  # about 150 kB of CSV: more than one 64 kB chunk
@@ -179,11 +179,12 @@ def wal_size(settings: Settings) -> int:
     return os.path.getsize(f"{settings.database}-wal")
 
 
+@pytest.mark.sqlite_only
 async def test_a_stalled_download_does_not_keep_the_wal_growing(
     app: Starlette, services: Services, settings: Settings, admin_cookie: str
 ) -> None:
     await seed_learners(services, LEARNERS)
-    checkpoints = BackgroundCheckpoints(services.db, interval=3600)
+    checkpoints = BackgroundCheckpoints(sqlite_of(services.db), interval=3600)
     await checkpoints.start()
     try:
         await checkpoints.run_once("TRUNCATE")

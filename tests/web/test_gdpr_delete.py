@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from learning.reports.figures import figures
 from learning.store import reports
 from learning.store.db import Database
+from learning.store.schema import describe
 from learning.web.services import Services
 from tests.admin_support import attempt, complete, enrol, install_catalog, view
 from tests.conftest import CreateUser, LoginAs, csrf_for, log_in, new_client, soup
@@ -22,17 +23,13 @@ EMAIL = "erika.quast@example.org"
 
 
 async def cells_containing(db: Database, needle: str) -> list[str]:
-    """Every table.column (from sqlite_master) whose text holds `needle`, any case."""
+    """Every table.column (as the database describes itself) whose text holds `needle`."""
     hits: list[str] = []
-    tables = await db.fetchall(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    )
-    for table in (str(t[0]) for t in tables):
-        columns = await db.fetchall(f"SELECT name FROM pragma_table_info('{table}')")  # noqa: S608 - names from sqlite_master
-        for column in (str(c[0]) for c in columns):
+    for table, shape in (await describe(db)).items():
+        for column in shape.columns:
             count = await db.scalar(
-                f'SELECT count(*) FROM "{table}"'  # noqa: S608 - names from sqlite_master
-                f' WHERE instr(lower(CAST("{column}" AS TEXT)), lower(?))',
+                f'SELECT count(*) FROM "{table}"'  # noqa: S608 - names from the schema
+                f' WHERE instr(lower(CAST("{column}" AS TEXT)), lower(?)) > 0',
                 (needle,),
             )
             if count:

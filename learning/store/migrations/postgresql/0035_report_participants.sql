@@ -1,0 +1,1 @@
+-- Part of 0001_initial.sql on PostgreSQL.
