@@ -122,8 +122,15 @@ ADMIN_ROUTES: dict[tuple[str, str], tuple[Outcome, dict[str, Any]]] = {
     ),
     ("POST", U + "/disable"): (303, {}),
     ("POST", U + "/enable"): (303, {}),
-    ("POST", U + "/invite"): (200, {}),
-    ("POST", U + "/reset-link"): (200, {}),
+    # Links: post/redirect/get to the page of the links just handed out.
+    ("POST", U + "/invite"): (303, {}),
+    ("POST", U + "/reset-link"): (303, {}),
+    # Another admin's (or an unknown) batch of links: not found.
+    ("GET", "/admin/links/{batch}"): (404, {"params": {"batch": "keinBatchVorhand"}}),
+    ("GET", "/admin/links/{batch}/csv"): (404, {"params": {"batch": "keinBatchVorhand"}}),
+    # Bulk actions: without a choice the list comes back with the error; nothing changes.
+    ("GET", "/admin/users/bulk"): (400, {}),
+    ("POST", "/admin/users/bulk"): (303, {}),
     ("POST", U + "/enrol"): (303, {"data": {"course": COURSE}}),
     ("POST", U + "/zeitausgleich"): (303, {"data": {"extra_minutes": "10", "extra_percent": "0"}}),
     ("POST", U + "/reset-progress"): (303, {"data": {"course": COURSE, "confirm": "ja"}}),

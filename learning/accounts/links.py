@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from learning.accounts.signing import MAX_AGE, Purpose, Signer
+from learning.accounts.signing import MAX_AGE, PURPOSES, Purpose, Signer
 from learning.accounts.user_import import ImportRow
+from learning.core.clock import to_db
 from learning.store import audit, user_admin, users
-from learning.store.db import Transaction
+from learning.store.db import Database, Transaction
+
+_BATCH = re.compile(r"[A-Za-z0-9_-]{16}")
+
+
+def new_batch() -> str:
+    """The id that groups links handed out together (one page, one CSV)."""
+    return secrets.token_urlsafe(12)
+
+
+def valid_batch(text: str) -> bool:
+    return _BATCH.fullmatch(text) is not None
+
+
+def _url(base_url: str, purpose: str, token: str) -> str:
+    path = "einladung" if purpose == "invite" else "passwort"
+    return f"{base_url}/{path}/{token}"
 
 
 async def issue_link(
@@ -19,23 +39,57 @@ async def issue_link(
     purpose: Purpose,
     created_by: int | None,
     now: datetime,
+    batch: str | None = None,
 ) -> str:
-    """A signed single-use link, recorded in invitations; returns the full URL."""
-    token = signer.make_link_token(purpose, uid=user_id)
-    nonce = signer.read_link_token(token, purpose).nonce
+    """A signed single-use link, recorded in invitations; returns the full URL.
+
+    The one function that creates an invitation or reset link: pages, the import, bulk
+    actions and mail all come through here. With a `batch`, `links_of_batch` shows the
+    link again later (rebuilt from the nonce and signing time, never stored).
+    """
+    issued = signer.new_link_token(purpose, uid=user_id)
     # A reset link sent to the wrong address, then sent again, must stop working.
     await user_admin.supersede_invitations(tx, user_id, purpose, now)
     await user_admin.create_invitation(
         tx,
-        nonce=nonce,
+        nonce=issued.nonce,
         purpose=purpose,
         user_id=user_id,
         created_by=created_by,
         now=now,
         expires=now + timedelta(seconds=MAX_AGE[purpose]),
+        signed_at=issued.signed_at,
+        batch=batch,
     )
-    path = "einladung" if purpose == "invite" else "passwort"
-    return f"{base_url}/{path}/{token}"
+    return _url(base_url, purpose, issued.token)
+
+
+@dataclass(frozen=True, slots=True)
+class ShownLink:
+    user_id: int
+    name: str
+    email: str
+    purpose: str
+    url: str | None  # None once used, replaced by a newer link, or expired
+    expires_at: str
+
+
+async def links_of_batch(
+    db: Database, signer: Signer, *, base_url: str, batch: str, viewer: int, now: datetime
+) -> list[ShownLink]:
+    """The links of a batch the viewer handed out, each rebuilt while it still works."""
+    shown: list[ShownLink] = []
+    for link in await user_admin.batch_links(db, batch, viewer):
+        purpose = next((p for p in PURPOSES if p == link.purpose), None)
+        url = None
+        live = link.used_at is None and link.expires_at > to_db(now)
+        if purpose is not None and link.signed_at is not None and live:
+            token = signer.link_token_at(purpose, link.nonce, link.signed_at, {"uid": link.user_id})
+            url = _url(base_url, purpose, token)
+        shown.append(
+            ShownLink(link.user_id, link.name, link.email, link.purpose, url, link.expires_at)
+        )
+    return shown
 
 
 async def import_users(
@@ -47,6 +101,7 @@ async def import_users(
     now: datetime,
     actor_id: int | None,
     actor_email: str | None,
+    batch: str | None = None,
 ) -> list[tuple[ImportRow, str]]:
     """Create every account with an invitation link inside the caller's transaction.
 
@@ -66,6 +121,7 @@ async def import_users(
             purpose="invite",
             created_by=actor_id,
             now=now,
+            batch=batch,
         )
         created.append((row, link))
     await audit.record(
@@ -75,6 +131,10 @@ async def import_users(
         actor_email=actor_email,
         action="user.import",
         target_type="users",
-        details={"count": len(rows), "emails": [r.email for r in rows]},
+        details={
+            "count": len(rows),
+            "emails": [r.email for r in rows],
+            "groups": sorted({r.group for r in rows if r.group}),
+        },
     )
     return created

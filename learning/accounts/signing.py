@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode, int_to_bytes, want_bytes
 
 from learning.core.config import Secret
 
@@ -55,6 +56,13 @@ class LinkToken:
     data: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    token: str
+    nonce: str
+    signed_at: int
+
+
 # Session cookies come back with every request; checking one costs a key derivation,
 # an HMAC and a JSON decode each time. A cookie whose signature was checked once is
 # remembered with its signing time, so later requests only check its age. Only short
@@ -80,8 +88,28 @@ class Signer:
         self._order_key = hmac.new(key, b"learning.option-order", hashlib.sha256).digest()
 
     def make_link_token(self, purpose: Purpose, **data: Any) -> str:
-        payload = {"p": purpose, "n": secrets.token_urlsafe(16), "d": data}
-        return self._links[purpose].dumps(payload)
+        return self.new_link_token(purpose, **data).token
+
+    def new_link_token(self, purpose: Purpose, **data: Any) -> IssuedToken:
+        """A fresh link token with the nonce and signing time that rebuild it later."""
+        nonce = secrets.token_urlsafe(16)
+        signed_at = int(time.time())
+        return IssuedToken(self.link_token_at(purpose, nonce, signed_at, data), nonce, signed_at)
+
+    def link_token_at(
+        self, purpose: Purpose, nonce: str, signed_at: int, data: dict[str, Any]
+    ) -> str:
+        """The token signed at `signed_at`: the same bytes `new_link_token` handed out then.
+
+        itsdangerous signs payload + "." + timestamp; fixing the timestamp makes the token
+        a function of the secret and the stored nonce, so it needs not be stored.
+        """
+        serializer = self._links[purpose]
+        payload = {"p": purpose, "n": nonce, "d": data}
+        signer = serializer.make_signer()
+        sep = want_bytes(signer.sep)
+        value = serializer.dump_payload(payload) + sep + base64_encode(int_to_bytes(signed_at))
+        return (value + sep + signer.get_signature(value)).decode()
 
     def read_link_token(self, token: str, purpose: Purpose) -> LinkToken:
         try:

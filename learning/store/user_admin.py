@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from learning.core.clock import to_db
 from learning.store.db import Database, NotFound, Transaction
-from learning.store.users import USER_SELECT, Role, User, user_from_row
-
-PAGE_SIZE = 200
-
-
-@dataclass(frozen=True, slots=True)
-class UserFilter:
-    text: str = ""
-    role: Role | None = None
-    group_id: int | None = None
-    active: bool | None = None
+from learning.store.users import Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,35 +27,6 @@ class Invitation:
     created_at: str
     expires_at: str
     used_at: str | None
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-async def search_users(db: Database, flt: UserFilter, *, limit: int = PAGE_SIZE) -> list[User]:
-    # Deleted accounts (tombstones, anonymised = 2) are not accounts any more.
-    where: list[str] = ["u.anonymised < 2"]
-    params: list[object] = []
-    if flt.text:
-        where.append("(u.name LIKE ? ESCAPE '\\' OR u.email LIKE ? ESCAPE '\\')")
-        pattern = f"%{_escape_like(flt.text)}%"
-        params += [pattern, pattern]
-    if flt.role is not None:
-        where.append("u.role = ?")
-        params.append(flt.role)
-    if flt.group_id is not None:
-        where.append("u.group_id = ?")
-        params.append(flt.group_id)
-    if flt.active is not None:
-        where.append("u.active = ?")
-        params.append(int(flt.active))
-    clause = " WHERE " + " AND ".join(where)
-    rows = await db.fetchall(
-        f"{USER_SELECT}{clause} ORDER BY u.name COLLATE NOCASE, u.id LIMIT ?",
-        (*params, limit),
-    )
-    return [user_from_row(row) for row in rows]
 
 
 async def update_user(
@@ -115,6 +77,23 @@ async def enrol(
     return added
 
 
+async def rows_in_chunks(
+    db: Database, sql: str, before: tuple[object, ...], values: Sequence[object]
+) -> list[sqlite3.Row]:
+    """`sql` with `{marks}` for an IN list, run per 500 values (the SQLite variable limit)."""
+    found: list[sqlite3.Row] = []
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        found += await db.fetchall(sql.format(marks=",".join("?" * len(chunk))), (*before, *chunk))
+    return found
+
+
+async def enrolled_among(db: Database, course_id: str, user_ids: list[int]) -> set[int]:
+    """Which of these accounts are enrolled in the course."""
+    sql = "SELECT user_id FROM enrolments WHERE course_id = ? AND user_id IN ({marks})"
+    return {int(row[0]) for row in await rows_in_chunks(db, sql, (course_id,), user_ids)}
+
+
 async def group_member_ids(tx: Transaction, group_id: int) -> list[int]:
     rows = await tx.fetchall(
         "SELECT id FROM users WHERE group_id = ? AND active = 1 ORDER BY id", (group_id,)
@@ -163,12 +142,51 @@ async def create_invitation(
     created_by: int | None,
     now: datetime,
     expires: datetime,
+    signed_at: int | None = None,
+    batch: str | None = None,
 ) -> int:
     return await tx.insert(
-        "INSERT INTO invitations (nonce, purpose, user_id, created_by, created_at, expires_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (nonce, purpose, user_id, created_by, to_db(now), to_db(expires)),
+        "INSERT INTO invitations (nonce, purpose, user_id, created_by, created_at, expires_at,"
+        " signed_at, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (nonce, purpose, user_id, created_by, to_db(now), to_db(expires), signed_at, batch),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class BatchLink:
+    """One link of a batch, with what rebuilds its token (never the token itself)."""
+
+    user_id: int
+    name: str
+    email: str
+    purpose: str
+    nonce: str
+    signed_at: int | None
+    expires_at: str
+    used_at: str | None
+
+
+async def batch_links(db: Database, batch: str, created_by: int) -> list[BatchLink]:
+    """The links handed out together, to the admin who created them only."""
+    rows = await db.fetchall(
+        "SELECT i.user_id, u.name, u.email, i.purpose, i.nonce, i.signed_at, i.expires_at,"
+        " i.used_at FROM invitations i JOIN users u ON u.id = i.user_id"
+        " WHERE i.batch = ? AND i.created_by = ? ORDER BY lower(u.name), u.id",
+        (batch, created_by),
+    )
+    return [
+        BatchLink(
+            r["user_id"],
+            r["name"],
+            r["email"],
+            r["purpose"],
+            r["nonce"],
+            r["signed_at"],
+            r["expires_at"],
+            r["used_at"],
+        )
+        for r in rows
+    ]
 
 
 async def supersede_invitations(tx: Transaction, user_id: int, purpose: str, now: datetime) -> int:
@@ -226,16 +244,8 @@ async def open_invitations(db: Database, user_id: int, now: datetime) -> list[In
 
 async def existing_emails(db: Database, emails: list[str]) -> set[str]:
     """Which of these addresses already have an account (compared case-insensitively)."""
-    found: set[str] = set()
-    for start in range(0, len(emails), 500):
-        chunk = emails[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        rows = await db.fetchall(
-            f"SELECT lower(email) FROM users WHERE email IN ({marks})",  # noqa: S608 - placeholders only
-            chunk,
-        )
-        found.update(str(row[0]) for row in rows)
-    return found
+    sql = "SELECT lower(email) FROM users WHERE email IN ({marks})"
+    return {str(row[0]) for row in await rows_in_chunks(db, sql, (), emails)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -152,3 +152,8 @@ async def group_exists(tx: Transaction, group_id: int) -> bool:
 async def list_groups(db: Database) -> list[Group]:
     rows = await db.fetchall("SELECT id, name, created_at FROM groups ORDER BY name")
     return [Group(row["id"], row["name"], row["created_at"]) for row in rows]
+
+
+async def record_login(tx: Transaction, user_id: int, now: datetime) -> None:
+    """A sign-in (password, setup or invitation link): the account list shows the last."""
+    await tx.execute("UPDATE users SET last_login_at = ? WHERE id = ?", (to_db(now), user_id))

@@ -51,6 +51,7 @@ async def begin_session(tx: Transaction, request: Request, user_id: int, now: da
     old = request.state.session
     if old is not None:
         await sessions.end_session(tx, old.id_hash)
+    await users.record_login(tx, user_id, now)
     return await sessions.create_session(tx, user_id, now)
 
 

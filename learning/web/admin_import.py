@@ -8,7 +8,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from learning.accounts.links import import_users
+from learning.accounts.links import import_users, new_batch
 from learning.accounts.user_import import (
     MAX_BYTES,
     ImportRow,
@@ -17,6 +17,7 @@ from learning.accounts.user_import import (
     parse_users_csv,
 )
 from learning.store import user_admin, users
+from learning.web.admin_links import to_batch
 from learning.web.forms import field
 from learning.web.resolve import services_of
 from learning.web.templating import render
@@ -97,9 +98,10 @@ async def import_confirm(request: Request) -> Response:
             status=400,
         )
     actor = request.state.user
+    batch = new_batch()
     try:
         async with services.db.transaction() as tx:
-            created = await import_users(
+            await import_users(
                 tx,
                 services.signer,
                 rows,
@@ -107,6 +109,7 @@ async def import_confirm(request: Request) -> Response:
                 now=services.clock(),
                 actor_id=actor.id,
                 actor_email=actor.email,
+                batch=batch,
             )
     except users.DuplicateEmail as exc:
         return render(
@@ -119,4 +122,4 @@ async def import_confirm(request: Request) -> Response:
             },
             status=400,
         )
-    return render(request, "admin/import_done.html", {"created": created})
+    return to_batch(batch)

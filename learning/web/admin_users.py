@@ -13,57 +13,23 @@ from learning.accounts import links as account_links
 from learning.accounts.emails import valid_email
 from learning.accounts.signing import Purpose
 from learning.core.i18n import N_
-from learning.core.text import clean_text
 from learning.store import drafts, privacy, user_admin, users
 from learning.store.db import Transaction
-from learning.store.users import ROLES, Role, User
+from learning.store.users import User
+from learning.web.admin_accounts import ROLE_LABELS, optional_int, role_of
 from learning.web.admin_common import audit, course_from_form, courses
+from learning.web.admin_links import to_batch
 from learning.web.flash import redirect
 from learning.web.forms import field
 from learning.web.resolve import services_of, user_or_404
 from learning.web.templating import render
-
-ROLE_LABELS = {"learner": "Lernende", "trainer": "Trainer/in", "admin": "Admin"}
-
-
-def _role(value: str) -> Role | None:
-    return next((r for r in ROLES if r == value), None)
-
-
-def _optional_int(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 12 else None
-
-
-async def user_list(request: Request) -> Response:
-    services = services_of(request)
-    query = request.query_params
-    active_raw = query.get("active", "")
-    flt = user_admin.UserFilter(
-        text=clean_text(query.get("q", ""), max_length=200),
-        role=_role(query.get("role", "")),
-        group_id=_optional_int(query.get("group", "")),
-        active={"1": True, "0": False}.get(active_raw),
-    )
-    found = await user_admin.search_users(services.db, flt)
-    return render(
-        request,
-        "admin/users.html",
-        {
-            "found": found,
-            "flt": flt,
-            "active_raw": active_raw,
-            "groups": await users.list_groups(services.db),
-            "roles": ROLE_LABELS,
-            "limit": user_admin.PAGE_SIZE,
-        },
-    )
 
 
 async def _group_from_form(tx: Transaction, request: Request, form: FormData) -> int | None:
     new_group = field(form, "new_group", max_length=200)
     if new_group:
         return await users.get_or_create_group(tx, new_group, services_of(request).clock())
-    group_id = _optional_int(field(form, "group", max_length=12))
+    group_id = optional_int(field(form, "group", max_length=12))
     if group_id is None:
         return None
     return group_id if await users.group_exists(tx, group_id) else None
@@ -101,12 +67,14 @@ def _user_errors(values: dict[str, str], *, need_email: bool) -> dict[str, str]:
         errors["email"] = N_("Bitte geben Sie eine gültige E-Mail-Adresse ein.")
     if not values["name"]:
         errors["name"] = N_("Bitte geben Sie einen Namen ein.")
-    if _role(values["role"]) is None:
+    if role_of(values["role"]) is None:
         errors["role"] = N_("Bitte wählen Sie eine Rolle.")
     return errors
 
 
-async def issue_link(request: Request, tx: Transaction, user_id: int, purpose: Purpose) -> str:
+async def issue_link(
+    request: Request, tx: Transaction, user_id: int, purpose: Purpose, batch: str
+) -> str:
     services = services_of(request)
     actor = request.state.user
     return await account_links.issue_link(
@@ -117,6 +85,7 @@ async def issue_link(request: Request, tx: Transaction, user_id: int, purpose: P
         purpose=purpose,
         created_by=actor.id if actor else None,
         now=services.clock(),
+        batch=batch,
     )
 
 
@@ -128,7 +97,8 @@ async def user_create(request: Request) -> Response:
     if errors:
         context = await _form_context(request, values, errors)
         return render(request, "admin/user_new.html", context, status=400)
-    role = _role(values["role"]) or "learner"
+    role = role_of(values["role"]) or "learner"
+    batch = account_links.new_batch()
     try:
         async with services.db.transaction() as tx:
             group_id = await _group_from_form(tx, request, form)
@@ -140,7 +110,7 @@ async def user_create(request: Request) -> Response:
                 now=services.clock(),
                 group_id=group_id,
             )
-            link = await issue_link(request, tx, user_id, "invite")
+            await issue_link(request, tx, user_id, "invite", batch)
             await audit(
                 request, tx, "user.create", "user", user_id, {"role": role, "group_id": group_id}
             )
@@ -148,8 +118,7 @@ async def user_create(request: Request) -> Response:
         errors["email"] = N_("Für diese E-Mail-Adresse gibt es bereits ein Konto.")
         context = await _form_context(request, values, errors)
         return render(request, "admin/user_new.html", context, status=400)
-    user = await users.get_user(services.db, user_id)
-    return render(request, "admin/link.html", {"target": user, "link": link, "purpose": "invite"})
+    return to_batch(batch)
 
 
 async def _detail_context(request: Request, user: User) -> dict[str, object]:
@@ -188,7 +157,7 @@ async def user_update(request: Request) -> Response:
         context = await _detail_context(request, user)
         context.update(values=values, errors=errors)
         return render(request, "admin/user.html", context, status=400)
-    role = _role(values["role"]) or user.role
+    role = role_of(values["role"]) or user.role
     async with services.db.transaction() as tx:
         group_id = await _group_from_form(tx, request, form)
         await user_admin.update_user(tx, user.id, name=values["name"], role=role, group_id=group_id)
@@ -239,10 +208,11 @@ async def _user_link(request: Request, purpose: Purpose) -> Response:
     user = await user_or_404(request)
     if not user.active or await privacy.is_anonymised(services.db, user.id):
         raise HTTPException(400, N_("Für ein deaktiviertes Konto gibt es keine Links."))
+    batch = account_links.new_batch()
     async with services.db.transaction() as tx:
-        link = await issue_link(request, tx, user.id, purpose)
+        await issue_link(request, tx, user.id, purpose, batch)
         await audit(request, tx, f"user.link.{purpose}", "user", user.id)
-    return render(request, "admin/link.html", {"target": user, "link": link, "purpose": purpose})
+    return to_batch(batch)
 
 
 async def user_invite(request: Request) -> Response:

@@ -13,9 +13,12 @@ from starlette.staticfiles import StaticFiles
 from learning.core.config import Settings
 from learning.web import (
     account,
+    admin_accounts,
+    admin_bulk,
     admin_extra_time,
     admin_groups,
     admin_import,
+    admin_links,
     admin_reports,
     admin_users,
     bench,
@@ -89,7 +92,9 @@ def routes(settings: Settings) -> list[BaseRoute]:
         post("/admin/courses/{course_id}/retire", trainer.trainer_retire, ADMIN),
         post("/admin/courses/{course_id}/reinstate", trainer.trainer_reinstate, ADMIN),
         # Admins: accounts, groups, import, reports, audit log.
-        get("/admin/users", admin_users.user_list, ADMIN),
+        get("/admin/users", admin_accounts.user_list, ADMIN),
+        get("/admin/users/bulk", admin_bulk.bulk_confirm, ADMIN),
+        post("/admin/users/bulk", admin_bulk.bulk_apply, ADMIN),
         get("/admin/users/new", admin_users.user_new_form, ADMIN),
         post("/admin/users/new", admin_users.user_create, ADMIN),
         get("/admin/users/{user_id:id}", admin_users.user_detail, ADMIN),
@@ -104,6 +109,8 @@ def routes(settings: Settings) -> list[BaseRoute]:
         get("/admin/users/{user_id:id}/export", admin_users.user_export, ADMIN),
         post("/admin/users/{user_id:id}/anonymise", admin_users.user_anonymise, ADMIN),
         post("/admin/users/{user_id:id}/delete", admin_users.user_delete, ADMIN),
+        get("/admin/links/{batch}", admin_links.link_batch, ADMIN),
+        get("/admin/links/{batch}/csv", admin_links.link_batch_csv, ADMIN),
         get("/admin/groups", admin_groups.group_list, ADMIN),
         post("/admin/groups", admin_groups.group_create, ADMIN),
         post("/admin/groups/{group_id:id}/enrol", admin_groups.group_enrol, ADMIN),

@@ -62,7 +62,7 @@ def test_admin_and_trainer_pages_pass_axe(
     with page.expect_navigation():
         page.click("form[action$='/invite'] button")
     problems["link page"] = axe_violations(page)
-    link = page.input_value("#link")
+    link = page.input_value("#link-table input.link-field")
     page.goto(link)
     assert page.locator("h1").inner_text() == "Einladung annehmen"
     problems["invitation page"] = axe_violations(page)

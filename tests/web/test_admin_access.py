@@ -60,6 +60,7 @@ async def test_every_route_guards_its_role(
         "course_id": "kurs-a",
         "page_id": "p1",
         "token": "kein-gueltiger-token",
+        "batch": "keinBatchVorhand",
     }
     client = await _client_as(app, create_user, caller)
     try:

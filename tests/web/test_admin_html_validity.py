@@ -10,7 +10,7 @@ import pytest
 from learning.core.config import Settings
 from learning.web.services import Services
 from tests.admin_support import seed_known
-from tests.conftest import LoginAs, attr, csrf_for, soup, tag
+from tests.conftest import LoginAs, attr, csrf_for, select_tag, soup
 from tests.web.test_html_validity import _validate
 
 
@@ -48,9 +48,12 @@ async def test_admin_and_trainer_pages_are_valid_html(
         assert response.status_code == 200, path
         pages[name] = response.text
     token = await csrf_for(client, f"/admin/users/{user}")
-    link_page = await client.post(f"/admin/users/{user}/invite", data={"csrf_token": token})
+    link_page = await client.post(
+        f"/admin/users/{user}/invite", data={"csrf_token": token}, follow_redirects=True
+    )
     pages["link"] = link_page.text
-    invite = httpx.URL(attr(tag(soup(link_page), "input", id="link"), "value")).path
+    link = select_tag(soup(link_page), "#link-table input.link-field")
+    invite = httpx.URL(attr(link, "value")).path
     pages["invite"] = (await client.get(invite)).text
     preview = await client.post(
         "/admin/import",

@@ -56,8 +56,9 @@ async def test_preview_then_confirm_imports_and_shows_links(
     form = tag(page, "form", action="/admin/import/confirm")
     data = {attr(i, "name"): attr(i, "value") for i in form.find_all("input")}
     done = await client.post("/admin/import/confirm", data=data)
-    assert done.status_code == 200
-    links = [i["value"] for i in soup(done).select("#import-links input")]
+    assert done.status_code == 303, "post/redirect/get: reloading the links imports nothing"
+    done = await client.get(done.headers["location"])
+    links = [i["value"] for i in soup(done).select("#link-table input.link-field")]
     assert len(links) == 2 and all("/einladung/" in link for link in links)
     assert await services.db.scalar("SELECT count(*) FROM users") == 3
     assert await services.db.scalar("SELECT count(*) FROM invitations") == 2
