@@ -26,6 +26,7 @@ def cmd_users_import(args: argparse.Namespace) -> int:
     from learning.accounts.links import import_users
     from learning.accounts.signing import Signer
     from learning.accounts.user_import import existing_problems, parse_users_csv
+    from learning.mail.account_mails import mail_link
     from learning.store import user_admin, users
     from learning.store.db import Database
     from learning.store.migrate import migrate
@@ -57,6 +58,7 @@ def cmd_users_import(args: argparse.Namespace) -> int:
                     now=utc_now(),
                     actor_id=None,
                     actor_email="cli",
+                    notify=mail_link,
                 )
 
     try:
@@ -67,7 +69,8 @@ def cmd_users_import(args: argparse.Namespace) -> int:
         print("Es wurde nichts importiert.", file=sys.stderr)
         return 1
     for row, link in created:
-        print(f"{row.email}\t{link}")
+        # With a mail server the link goes by mail only: the terminal need not see it.
+        print(f"{row.email}\t{link if settings.mail.embedded else 'Einladung per E-Mail'}")
     print(f"{len(created)} Konten angelegt.", file=sys.stderr)
     return 0
 

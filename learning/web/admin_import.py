@@ -16,6 +16,7 @@ from learning.accounts.user_import import (
     existing_problems,
     parse_users_csv,
 )
+from learning.mail.account_mails import mail_link
 from learning.store import user_admin, users
 from learning.web.admin_links import to_batch
 from learning.web.forms import field
@@ -110,6 +111,7 @@ async def import_confirm(request: Request) -> Response:
                 actor_id=actor.id,
                 actor_email=actor.email,
                 batch=batch,
+                notify=mail_link,
             )
     except users.DuplicateEmail as exc:
         return render(

@@ -14,11 +14,11 @@ from learning.content.model import Course, Lesson, Question
 from learning.core.clock import from_db
 from learning.core.i18n import N_
 from learning.rules import grading, timing
-from learning.rules.completion import try_complete
 from learning.rules.reveal import may_reveal
 from learning.store import attempts, drafts
 from learning.store import page_views as progress
 from learning.store.db import NotFound
+from learning.web.certificates import complete_and_announce
 from learning.web.flash import redirect
 from learning.web.lesson import _multi
 from learning.web.resolve import course_or_404, current_user, int_param, services_of
@@ -209,7 +209,7 @@ async def _grade(
         if stored:
             await drafts.delete_draft_in(tx, attempt.id)
         if stored and passed:
-            await try_complete(tx, course, user, now)
+            await complete_and_announce(request, tx, course, user, now)
     if not stored:
         return redirect(request, result_url, N_("Dieser Versuch wurde bereits abgegeben."), "info")
     if late:

@@ -19,6 +19,7 @@ from learning.web import (
     admin_groups,
     admin_import,
     admin_links,
+    admin_mail,
     admin_reports,
     admin_users,
     bench,
@@ -31,6 +32,7 @@ from learning.web import (
     learner_data,
     lesson,
     password_change,
+    password_forgot,
     test_answers,
     trainer,
 )
@@ -55,6 +57,8 @@ def routes(settings: Settings) -> list[BaseRoute]:
         post("/einladung/{token}", invitations.invite_submit, ANYONE),
         get("/passwort/{token}", invitations.reset_form, ANYONE),
         post("/passwort/{token}", invitations.reset_submit, ANYONE),
+        get("/passwort-vergessen", password_forgot.forgot_form, ANYONE),
+        post("/passwort-vergessen", password_forgot.forgot_submit, ANYONE),
         post("/sprache", account.set_language, ANYONE),
         get("/barrierefreiheit", home.accessibility, ANYONE),
         get("/leichte-sprache", home.easy_language, ANYONE),
@@ -121,6 +125,8 @@ def routes(settings: Settings) -> list[BaseRoute]:
         get("/admin/reports/{course_id}", admin_reports.report_course, ADMIN),
         get("/admin/reports/{course_id}/export", admin_reports.report_export, ADMIN),
         get("/admin/audit", admin_reports.audit_log, ADMIN),
+        get("/admin/mail", admin_mail.outbox_list, ADMIN),
+        post("/admin/mail/{mail_id:id}/retry", admin_mail.outbox_retry, ADMIN),
         Mount("/static", StaticFiles(directory=str(settings.static)), name="static"),
     ]
     # fmt: on
