@@ -155,7 +155,7 @@ async def _iterate(rows: list[Row]) -> AsyncIterator[Row]:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from learning.store import audit, privacy
+    from learning.store import audit, outbox, privacy
     from learning.store.db import Database
     from learning.store.housekeeping import remove_stale
     from learning.store.migrate import migrate
@@ -169,6 +169,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
             await migrate(db)
             async with db.transaction() as tx:
                 removed = await privacy.purge(tx, cutoff)
+                removed["outbox"] = await outbox.purge_finished(tx, cutoff)
                 removed |= await remove_stale(
                     tx, now, idle=settings.idle_timeout, absolute=settings.absolute_timeout
                 )

@@ -244,3 +244,13 @@ async def recipient_by_email(tx: Transaction, email: str) -> Recipient | None:
     if row is None:
         return None
     return Recipient(row["id"], row["email"], row["name"], row["locale"])
+
+
+async def purge_finished(tx: Transaction, before: datetime) -> int:
+    """Delete sent and failed mails older than `before` (`learning purge`); queued stay."""
+    cur = await tx.execute(
+        "DELETE FROM outbox WHERE status IN ('sent', 'failed')"
+        " AND coalesce(sent_at, failed_at, created_at) < ?",
+        (to_db(before),),
+    )
+    return int(cur.rowcount)

@@ -14,12 +14,13 @@ from learning.accounts.emails import valid_email
 from learning.accounts.signing import Purpose
 from learning.core.i18n import N_
 from learning.mail.account_mails import mail_link
-from learning.store import drafts, privacy, user_admin, users
+from learning.store import drafts, outbox, privacy, user_admin, users
 from learning.store.db import Transaction
 from learning.store.users import User
 from learning.web.admin_accounts import ROLE_LABELS, optional_int, role_of
 from learning.web.admin_common import audit, course_from_form, courses
 from learning.web.admin_links import to_batch
+from learning.web.admin_mail import KIND_LABELS, STATUS_LABELS
 from learning.web.flash import redirect
 from learning.web.forms import field
 from learning.web.resolve import services_of, user_or_404
@@ -134,6 +135,10 @@ async def _detail_context(request: Request, user: User) -> dict[str, object]:
         "roles": ROLE_LABELS,
         "anonymised": await privacy.is_anonymised(services.db, user.id),
         "extra_time": await drafts.extra_time(services.db, user.id),
+        # Whether the invitation or reset mail arrived, or why not.
+        "mails": await outbox.page(services.db, status=None, limit=5, offset=0, to_user_id=user.id),
+        "mail_kinds": KIND_LABELS,
+        "mail_statuses": STATUS_LABELS,
     }
 
 

@@ -134,4 +134,11 @@ async def test_unknown_address_at_the_mail_server_is_failed_for_the_admin(
     figure = tag(start, "div", id="figure-failed_mails")
     assert "figure-alert" in str(figure.get("class"))
     assert tag(figure, "a", href="/admin/mail?status=failed").get_text(strip=True) == "1"
+    # The account's page says it too.
+    account = await users.find_user_by_email(services.db, "weg@example.org")
+    assert account is not None
+    detail = soup(await client.get(f"/admin/users/{account.id}"))
+    item = tag(detail, "li", id="user-mail-1")
+    assert "fehlgeschlagen" in item.get_text()
+    assert "550 5.1.1" in item.get_text()
     assert inbox.received == []
