@@ -118,6 +118,14 @@ def select_tag(node: Tag, selector: str) -> Tag:
     return found
 
 
+def only_own_scripts(page: BeautifulSoup) -> bool:
+    """No script but the app's own files (the menu, the copy buttons): nothing injected."""
+    return all(
+        str(script.get("src", "")).startswith("/static/") and not script.get_text()
+        for script in page.find_all("script")
+    )
+
+
 def attr(element: Tag, name: str) -> str:
     """The value of a single-valued attribute; fails the test when it is missing or a list."""
     value = element.get(name)

@@ -142,7 +142,8 @@ ADMIN_ROUTES: dict[tuple[str, str], tuple[Outcome, dict[str, Any]]] = {
     ("POST", "/admin/groups/{group_id:id}/enrol"): (303, {"data": {"course": COURSE}}),
     ("GET", "/admin/import"): (200, {}),
     ("POST", "/admin/import"): (400, {}),  # no file: refused with a message
-    ("POST", "/admin/import/confirm"): (400, {}),  # no signed preview: refused
+    ("POST", "/admin/import/confirm"): (400, {}),  # no preview: refused
+    ("GET", "/admin/import/{preview_id}"): (404, {"params": {"preview_id": "keinBatchVorhand"}}),
     ("GET", "/admin/reports"): (200, {}),
     ("GET", "/admin/reports/{course_id}"): (200, {}),
     ("GET", "/admin/reports/{course_id}/export"): (200, {"params": {}}),

@@ -40,6 +40,10 @@ def _reason(action: Action, account: Account, actor_id: int, enrolled: set[int])
     if not user.active:
         return N_("ist deaktiviert")
     if action == "enrol":
+        if user.role != "learner":
+            return N_(
+                "ist keine Lernende/kein Lernender (Kurse sehen Trainer/innen in der Vorschau)"
+            )
         return N_("ist bereits eingeschrieben") if user.id in enrolled else None
     if user.password_hash is not None:
         return N_("hat schon ein Passwort: nutzen Sie auf der Kontoseite den Link zum Zurücksetzen")

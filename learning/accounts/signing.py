@@ -22,9 +22,9 @@ from itsdangerous.encoding import base64_encode, int_to_bytes, want_bytes
 from learning.core.config import Secret
 
 Purpose = Literal["setup", "invite", "reset"]
-# Values the app hands out and reads back: the session cookie, the flash cookie and the
-# admin import's preview (the validated rows carried to the confirm step).
-Kind = Literal["session", "flash", "import"]
+# Values the app hands out and reads back: the session cookie and the flash cookie.
+# (The admin import's preview is kept in the database now: store/import_previews.py.)
+Kind = Literal["session", "flash"]
 
 KINDS: tuple[Kind, ...] = get_args(Kind)
 PURPOSES: tuple[Purpose, ...] = get_args(Purpose)

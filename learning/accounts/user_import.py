@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from learning.accounts.emails import valid_email
+from learning.core.i18n import N_
 from learning.store.users import ROLES, Role
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -33,13 +34,30 @@ _ROLES: dict[str, Role] = {
     "learner": "learner",
     "lernende": "learner",
     "lernender": "learner",
+    "lernende/r": "learner",
     "teilnehmende": "learner",
+    "teilnehmer": "learner",
+    "teilnehmerin": "learner",
     "trainer": "trainer",
     "trainerin": "trainer",
+    "trainer/in": "trainer",
+    "trainer*in": "trainer",
+    "trainer:in": "trainer",
+    "trainer_in": "trainer",
+    "trainerinnen": "trainer",
     "admin": "admin",
     "administrator": "admin",
     "administratorin": "admin",
+    "administrator/in": "admin",
+    "administrator*in": "admin",
 }
+# The names the preview and the messages use (the UI's terms, web/admin_accounts.py).
+ROLE_NAMES: dict[Role, str] = {"learner": "Lernende", "trainer": "Trainer/in", "admin": "Admin"}
+WINDOWS_1252_NOTE = N_(
+    "Die Datei war nicht UTF-8-kodiert und wurde als Windows-1252 (Excel „CSV (Trennzeichen-"
+    "getrennt)“) gelesen. Prüfen Sie Umlaute und ß in der Vorschau; speichern Sie sonst als"
+    " „CSV UTF-8“."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,18 +91,37 @@ class RowError:
 class Parsed:
     rows: tuple[ImportRow, ...]
     errors: tuple[RowError, ...]
+    encoding: str = "utf-8"
+    delimiter: str = ","
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The group names the rows use, once each (case-insensitively), in file order."""
+        seen: dict[str, str] = {}
+        for row in self.rows:
+            if row.group:
+                seen.setdefault(row.group.lower(), row.group)
+        return tuple(seen.values())
 
 
 def _bad_characters(text: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\t" for ch in text)
 
 
-def _decode(data: bytes) -> str:
-    return data.decode("utf-8-sig")
+def _decode(data: bytes) -> tuple[str, str]:
+    """The text and its encoding: UTF-8 (with or without BOM), else Windows-1252 (Excel)."""
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        # Bytes cp1252 leaves undefined (0x81, 0x8d, 0x8f, 0x90, 0x9d) still fail here.
+        return data.decode("cp1252"), "windows-1252"
 
 
 def _delimiter(first_line: str) -> str:
-    return ";" if first_line.count(";") > first_line.count(",") else ","
+    """Excel writes `;` in German settings and `,` in English ones; a tab is possible too."""
+    counts = {sep: first_line.count(sep) for sep in (";", ",", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
 
 
 def parse_users_csv(data: bytes) -> Parsed:
@@ -92,15 +129,19 @@ def parse_users_csv(data: bytes) -> Parsed:
     if len(data) > MAX_BYTES:
         return Parsed((), (RowError(0, "Die Datei ist zu groß (höchstens 2 MB)."),))
     try:
-        text = _decode(data)
+        text, encoding = _decode(data)
     except UnicodeDecodeError:
-        return Parsed((), (RowError(0, "Die Datei ist nicht UTF-8-kodiert."),))
+        return Parsed(
+            (),
+            (RowError(0, "Die Datei ist weder UTF-8 noch Windows-1252: keine Textdatei?"),),
+        )
     if "\x00" in text:
         return Parsed((), (RowError(0, "Die Datei enthält Nullzeichen: keine CSV-Datei?"),))
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         return Parsed((), (RowError(1, "Die Datei ist leer oder die Kopfzeile fehlt."),))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(lines[0]))
+    delimiter = _delimiter(lines[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
@@ -113,8 +154,8 @@ def parse_users_csv(data: bytes) -> Parsed:
             (
                 RowError(
                     1,
-                    "Die Kopfzeile braucht die Spalten email, name, role und group"
-                    f" (es fehlt: {', '.join(missing)}).",
+                    "Die Kopfzeile braucht die Spalten email und name, dazu role und group"
+                    f" (auch: E-Mail, Name, Rolle, Gruppe); es fehlt: {', '.join(missing)}.",
                 ),
             ),
         )
@@ -149,7 +190,7 @@ def parse_users_csv(data: bytes) -> Parsed:
         errors.append(RowError(reader.line_num, f"Die Zeile ist kein gültiges CSV ({exc})."))
     if not rows and not errors:
         errors.append(RowError(1, "Die Datei enthält keine Konten."))
-    return Parsed(tuple(rows), tuple(errors))
+    return Parsed(tuple(rows), tuple(errors), encoding, delimiter)
 
 
 def _row_problems(values: dict[str, str], seen: dict[str, int], line: int) -> list[str]:
@@ -167,7 +208,10 @@ def _row_problems(values: dict[str, str], seen: dict[str, int], line: int) -> li
     elif len(name) > MAX_NAME:
         problems.append(f"Der Name ist länger als {MAX_NAME} Zeichen.")
     if role not in _ROLES:
-        problems.append(f"Unbekannte Rolle „{role[:40]}“: erlaubt sind learner, trainer und admin.")
+        problems.append(
+            f"Unbekannte Rolle „{role[:40]}“: erlaubt sind Lernende, Trainer/in und Admin"
+            " (oder learner, trainer, admin)."
+        )
     if len(group) > MAX_NAME:
         problems.append(f"Der Gruppenname ist länger als {MAX_NAME} Zeichen.")
     if _bad_characters(name) or _bad_characters(group):

@@ -62,7 +62,7 @@ def bulk_action(value: str) -> Action | None:
 
 def filter_query(query: QueryParams) -> str:
     """The filter and sort of this list as a query string (for pages and the bulk step)."""
-    kept = [(k, query[k]) for k in _FILTER_KEYS if query.get(k)]
+    kept = [(k, clean_text(query[k], max_length=200)) for k in _FILTER_KEYS if query.get(k)]
     return str(QueryParams(kept))
 
 
@@ -82,7 +82,10 @@ async def list_context(
     return {
         "found": found,
         "flt": flt,
-        "raw": {k: query.get(k, "") for k in (*_FILTER_KEYS, "action", "course", "scope")},
+        "raw": {
+            k: clean_text(query.get(k, ""), max_length=200)
+            for k in (*_FILTER_KEYS, "action", "course", "scope")
+        },
         "query": filter_query(query),
         "groups": await users.list_groups(services.db),
         "roles": ROLE_LABELS,

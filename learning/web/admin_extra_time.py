@@ -8,10 +8,16 @@ from starlette.responses import Response
 from learning.core.i18n import N_
 from learning.store import drafts
 from learning.web.admin_common import audit
+from learning.web.admin_user_page import detail_page
 from learning.web.flash import redirect
 from learning.web.resolve import services_of, user_or_404
 
 LIMITS = {"extra_minutes": 600, "extra_percent": 300}
+
+
+def _typed(raw: object) -> str:
+    """What was typed, for the form to show again (numbers only; the field is short)."""
+    return "".join(ch for ch in raw[:12] if ch.isprintable()) if isinstance(raw, str) else ""
 
 
 def _number(raw: object, maximum: int) -> int | None:
@@ -31,15 +37,16 @@ async def extra_time_update(request: Request) -> Response:
     minutes = _number(form.get("extra_minutes"), LIMITS["extra_minutes"])
     percent = _number(form.get("extra_percent"), LIMITS["extra_percent"])
     if minutes is None or percent is None:
-        return redirect(
-            request,
-            url + "#extra-time-title",
-            N_(
-                "Zusätzliche Zeit: bitte ganze Zahlen eingeben, Minuten von 0 bis 600 und"
-                " Prozent von 0 bis 300. Nichts wurde geändert."
-            ),
-            "error",
-        )
+        errors = {
+            key: message
+            for key, value, message in (
+                ("extra_percent", percent, N_("Prozent: bitte eine ganze Zahl von 0 bis 300.")),
+                ("extra_minutes", minutes, N_("Minuten: bitte eine ganze Zahl von 0 bis 600.")),
+            )
+            if value is None
+        }
+        typed = {key: _typed(form.get(key)) for key in LIMITS}
+        return await detail_page(request, user, values=typed, errors=errors)
     extra = drafts.ExtraTime(minutes, percent)
     async with services.db.transaction() as tx:
         before = await drafts.extra_time(tx, user.id)

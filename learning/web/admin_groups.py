@@ -16,17 +16,19 @@ from learning.web.resolve import int_param, services_of
 from learning.web.templating import render
 
 
-async def group_list(request: Request) -> Response:
+async def _groups_page(request: Request, errors: dict[str, str] | None = None) -> Response:
+    """The group list; with errors (status 400) beside the form that had them."""
     services = services_of(request)
-    return render(
-        request,
-        "admin/groups.html",
-        {
-            "groups": await user_admin.groups_with_counts(services.db),
-            "courses": courses(request),
-            "errors": {},
-        },
-    )
+    context = {
+        "groups": await user_admin.groups_with_counts(services.db),
+        "courses": courses(request),
+        "errors": errors or {},
+    }
+    return render(request, "admin/groups.html", context, status=400 if errors else 200)
+
+
+async def group_list(request: Request) -> Response:
+    return await _groups_page(request)
 
 
 async def group_create(request: Request) -> Response:
@@ -34,12 +36,7 @@ async def group_create(request: Request) -> Response:
     form = await request.form()
     name = field(form, "name", max_length=200)
     if not name:
-        context = {
-            "groups": await user_admin.groups_with_counts(services.db),
-            "courses": courses(request),
-            "errors": {"name": "Bitte geben Sie einen Gruppennamen ein."},
-        }
-        return render(request, "admin/groups.html", context, status=400)
+        return await _groups_page(request, {"name": N_("Bitte geben Sie einen Gruppennamen ein.")})
     async with services.db.transaction() as tx:
         group_id = await users.get_or_create_group(tx, name, services.clock())
         await audit(request, tx, "group.create", "group", group_id, {"name": name})
@@ -53,6 +50,9 @@ async def group_enrol(request: Request) -> Response:
         name = await user_admin.group_name(services.db, group_id)
     except NotFound:
         raise HTTPException(404, N_("Diese Gruppe gibt es nicht.")) from None
+    if not field(await request.form(), "course", max_length=200):
+        errors = {f"enrol-{group_id}": N_("Bitte wählen Sie einen Kurs.")}
+        return await _groups_page(request, errors)
     course_id = await course_from_form(request)
     async with services.db.transaction() as tx:
         members = await user_admin.group_member_ids(tx, group_id)

@@ -14,13 +14,12 @@ from learning.accounts.emails import valid_email
 from learning.accounts.signing import Purpose
 from learning.core.i18n import N_
 from learning.mail.account_mails import mail_link
-from learning.store import drafts, outbox, privacy, user_admin, users
+from learning.store import privacy, user_admin, users
 from learning.store.db import Transaction
-from learning.store.users import User
 from learning.web.admin_accounts import ROLE_LABELS, optional_int, role_of
-from learning.web.admin_common import audit, course_from_form, courses
+from learning.web.admin_common import audit, course_from_form
 from learning.web.admin_links import to_batch
-from learning.web.admin_mail import KIND_LABELS, STATUS_LABELS
+from learning.web.admin_user_page import detail_page
 from learning.web.flash import redirect
 from learning.web.forms import field
 from learning.web.resolve import services_of, user_or_404
@@ -124,33 +123,6 @@ async def user_create(request: Request) -> Response:
     return to_batch(batch)
 
 
-async def _detail_context(request: Request, user: User) -> dict[str, object]:
-    services = services_of(request)
-    return {
-        "target": user,
-        "enrolments": await user_admin.enrolments_of(services.db, user.id),
-        "invitations": await user_admin.open_invitations(services.db, user.id, services.clock()),
-        "courses": courses(request),
-        "groups": await users.list_groups(services.db),
-        "roles": ROLE_LABELS,
-        "anonymised": await privacy.is_anonymised(services.db, user.id),
-        "extra_time": await drafts.extra_time(services.db, user.id),
-        # Whether the invitation or reset mail arrived, or why not.
-        "mails": await outbox.page(services.db, status=None, limit=5, offset=0, to_user_id=user.id),
-        "mail_kinds": KIND_LABELS,
-        "mail_statuses": STATUS_LABELS,
-    }
-
-
-async def user_detail(request: Request) -> Response:
-    user = await user_or_404(request)
-    context = await _detail_context(request, user)
-    context.update(
-        values={"name": user.name, "role": user.role, "group": str(user.group_id or "")}, errors={}
-    )
-    return render(request, "admin/user.html", context)
-
-
 async def user_update(request: Request) -> Response:
     services = services_of(request)
     user = await user_or_404(request)
@@ -161,9 +133,7 @@ async def user_update(request: Request) -> Response:
     if user.id == me.id and values["role"] != "admin":
         errors["role"] = N_("Sie können sich nicht selbst die Admin-Rolle entziehen.")
     if errors:
-        context = await _detail_context(request, user)
-        context.update(values=values, errors=errors)
-        return render(request, "admin/user.html", context, status=400)
+        return await detail_page(request, user, values=values, errors=errors)
     role = role_of(values["role"]) or user.role
     async with services.db.transaction() as tx:
         group_id = await _group_from_form(tx, request, form)
@@ -233,6 +203,10 @@ async def user_reset_link(request: Request) -> Response:
 async def user_enrol(request: Request) -> Response:
     services = services_of(request)
     user = await user_or_404(request)
+    form = await request.form()
+    if not field(form, "course", max_length=200):
+        errors = {"enrol-course": N_("Bitte wählen Sie einen Kurs.")}
+        return await detail_page(request, user, errors=errors)
     course_id = await course_from_form(request)
     async with services.db.transaction() as tx:
         added = await user_admin.enrol(
@@ -293,12 +267,9 @@ async def _erase(request: Request, *, delete: bool) -> Response:
             400, N_("Sie können Ihr eigenes Konto nicht löschen oder anonymisieren.")
         )
     if field(form, "confirm", max_length=10) != "ja":
-        return redirect(
-            request,
-            f"/admin/users/{user.id}",
-            N_("Bitte bestätigen Sie den Vorgang mit dem Kontrollkästchen."),
-            "error",
-        )
+        key = "delete-confirm" if delete else "anon-confirm"
+        errors = {key: N_("Bitte bestätigen Sie den Vorgang mit dem Kontrollkästchen.")}
+        return await detail_page(request, user, errors=errors)
     async with services.db.transaction() as tx:
         if delete:
             await privacy.delete_learner(tx, user.id)

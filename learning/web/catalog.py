@@ -10,7 +10,7 @@ from learning.core.i18n import N_
 from learning.rules.progress import STATUS_LABELS, changed_since, course_progress
 from learning.store import attempts
 from learning.store import page_views as progress
-from learning.web.admin_mail import failed_mail_figure
+from learning.web.admin_home import admin_home
 from learning.web.flash import redirect
 from learning.web.resolve import course_or_404, current_user, services_of
 from learning.web.templating import render
@@ -20,7 +20,7 @@ async def catalogue(request: Request) -> Response:
     services = services_of(request)
     user = current_user(request)
     if user.role == "admin":
-        return render(request, "home_admin.html", {"figures": [await failed_mail_figure(request)]})
+        return await admin_home(request)
     if user.role != "learner":
         return render(request, f"home_{user.role}.html")
     db = services.db

@@ -9,7 +9,7 @@ import pytest
 
 from learning.web.services import Services
 from tests.admin_support import install_catalog
-from tests.conftest import LoginAs, csrf_for, select_tag, soup
+from tests.conftest import LoginAs, csrf_for, only_own_scripts, select_tag, soup
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -47,7 +47,7 @@ async def test_names_and_groups(
             "new_group": payload,
         },
     )
-    assert created.status_code == (400 if refused else 200)
+    assert created.status_code == (400 if refused else 303)
     group = await client.post("/admin/groups", data={"csrf_token": token, "name": payload})
     assert group.status_code == (400 if refused else 303)
     for url in (
@@ -60,7 +60,7 @@ async def test_names_and_groups(
         response = await client.get(url)
         assert response.status_code == 200, url
         page = soup(response)
-        assert page.find("script") is None and page.find("img") is None, url
+        assert only_own_scripts(page) and page.find("img") is None, url
         assert "\u202e" not in response.text and "\x00" not in response.text
     stored = await services.db.scalar("SELECT name FROM users WHERE email = 'h@example.org'")
     # Stored exactly as typed, or not at all.

@@ -61,6 +61,7 @@ async def test_admin_and_trainer_pages_are_valid_html(
         files={
             "file": ("u.csv", b"email,name,role,group\nneu@example.org,Neu,learner,X\n", "text/csv")
         },
+        follow_redirects=True,
     )
     pages["preview"] = preview.text
     bad = await client.post(

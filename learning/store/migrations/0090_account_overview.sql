@@ -19,3 +19,13 @@ UPDATE users SET last_login_at = (
 UPDATE users SET last_login_at = (
     SELECT max(a.at) FROM login_attempts a WHERE a.success = 1 AND lower(a.email) = lower(users.email)
 ) WHERE last_login_at IS NULL;
+
+-- A checked CSV import waiting for the admin's confirmation: the upload redirects to its
+-- preview page (GET), so reloading resubmits nothing. Kept an hour at most; deleted on
+-- confirmation. `payload` holds the validated rows as JSON.
+CREATE TABLE import_previews (
+    id TEXT PRIMARY KEY,
+    created_by INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    payload TEXT NOT NULL
+);
