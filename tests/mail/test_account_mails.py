@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import httpx
 from starlette.applications import Starlette
 
@@ -15,11 +13,13 @@ from tests.conftest import (
     csrf_for,
     log_in,
     new_client,
+    select_tag,
     soup,
     tag,
 )
 from tests.mail.mail_flow import html_of, links_in, new_account, path_of, text_of, wait_sent
 from tests.mail.smtp_server import Inbox
+from tests.web.test_admin_import import upload
 
 NEW_PASSWORD = "ein ganz neues Passwort für den Test"
 
@@ -95,12 +95,7 @@ async def test_csv_import_mails_every_new_account(
 ) -> None:
     await login_as("admin")
     csv_text = "email;name;role;group\nx1@example.org;Xaver Eins;learner;Nord\nx2@example.org;Xenia Zwei;learner;Nord\n"
-    token = await csrf_for(client, "/admin/import")
-    preview = await client.post(
-        "/admin/import",
-        data={"csrf_token": token},
-        files={"file": ("konten.csv", io.BytesIO(csv_text.encode()), "text/csv")},
-    )
+    preview = await upload(client, csv_text.encode())
     assert preview.status_code == 200, preview.text
     form = tag(soup(preview), "form", action="/admin/import/confirm")
     data = {str(i["name"]): str(i.get("value", "")) for i in form.find_all("input")}
@@ -131,9 +126,10 @@ async def test_unknown_address_at_the_mail_server_is_failed_for_the_admin(
     retry = tag(row, "form", action="/admin/mail/1/retry")
     assert tag(retry, "button").get_text(strip=True).startswith("Erneut senden")
     start = soup(await client.get("/"))
-    figure = tag(start, "div", id="figure-failed_mails")
+    figure = select_tag(start, '#admin-figures [data-figure="failed_mails"]')
     assert "figure-alert" in str(figure.get("class"))
-    assert tag(figure, "a", href="/admin/mail?status=failed").get_text(strip=True) == "1"
+    link = tag(figure, "a", href="/admin/mail?status=failed")
+    assert tag(link, "span", class_="figure-value").get_text(strip=True) == "1"
     # The account's page says it too.
     account = await users.find_user_by_email(services.db, "weg@example.org")
     assert account is not None
