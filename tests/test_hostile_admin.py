@@ -47,7 +47,8 @@ async def create_learner(client: httpx.AsyncClient, n: int, name: str, group: st
     if response.status_code == 400:
         assert page.find(class_="error-summary") is not None, "refused without saying why"
         return None
-    assert response.status_code == 200, response.status_code  # the invitation link page
+    assert response.status_code == 303, response.status_code  # to the invitation link page
+    page = assert_answered(await client.get(response.headers["location"]))
     link = page.find("a", href=re.compile(r"^/admin/users/\d+$"))
     assert link is not None
     return int(str(link["href"]).rsplit("/", 1)[1])
@@ -136,11 +137,13 @@ async def test_csv_import_of_hostile_files(
     if preview.status_code == 400:
         assert page.find(class_=re.compile("error")) is not None, "refused without a message"
         return
-    payload = page.find("input", attrs={"name": "payload"})
-    assert payload is not None
+    assert preview.status_code == 303, "a clean file: redirected to its preview page"
+    page = assert_answered(await client.get(preview.headers["location"]))
+    kept = page.find("input", attrs={"name": "preview"})
+    assert kept is not None
     confirmed = await client.post(
         "/admin/import/confirm",
-        data={"csrf_token": await csrf_for(client, "/admin/import"), "payload": payload["value"]},
+        data={"csrf_token": await csrf_for(client, "/admin/import"), "preview": kept["value"]},
     )
     assert_answered(confirmed)
     listing = assert_answered(await client.get("/admin/users"))

@@ -15,7 +15,8 @@ ACTION_LABELS: dict[Action, str] = {
     "disable": N_("Deaktivieren"),
     "invite": N_("Neue Einladung senden"),
 }
-MAX_ACCOUNTS = 2000
+# The confirmation posts one field per account; the form parser takes 2000 fields.
+MAX_ACCOUNTS = 1500
 
 
 @dataclass(frozen=True, slots=True)

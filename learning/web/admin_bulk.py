@@ -35,6 +35,7 @@ def _ids(values: Sequence[str]) -> list[int]:
 
 
 async def _chosen(request: Request, source: QueryParams | FormData) -> list[Account]:
+    """The accounts ticked, or all the list's filter finds (none when more than the cap)."""
     services = services_of(request)
     if source.get("scope") == "all":
         found = await account_list.search_accounts(
@@ -43,7 +44,7 @@ async def _chosen(request: Request, source: QueryParams | FormData) -> list[Acco
             now=services.clock(),
             per_page=MAX_ACCOUNTS,
         )
-        return found.accounts
+        return found.accounts if found.total <= MAX_ACCOUNTS else []
     ids = _ids([v for v in source.getlist("user") if isinstance(v, str)])
     return await account_list.accounts_by_id(services.db, ids, now=services.clock())
 
@@ -59,7 +60,10 @@ def _problems(
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not chosen:
-        errors["bulk-users"] = N_("Bitte wählen Sie mindestens ein Konto.")
+        errors["bulk-users"] = N_(
+            "Bitte wählen Sie mindestens ein Konto (mit „alle gefundenen“ höchstens 1500;"
+            " grenzen Sie die Liste sonst mit dem Filter ein)."
+        )
     if action is None:
         errors["bulk-action"] = N_("Bitte wählen Sie eine Aktion.")
     elif action == "enrol" and course_id is None:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.browser.conftest import LiveServer, log_in_by_keyboard, press_until_focused
+from tests.browser.conftest import (
+    LiveServer,
+    axe_violations,
+    log_in_by_keyboard,
+    press_until_focused,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -75,3 +80,10 @@ def test_copy_button_copies_the_link(page: Page, live_server: LiveServer) -> Non
     assert page.evaluate("navigator.clipboard.readText()") == link
     page.reload()
     assert page.input_value("#link-table input.link-field") == link, "reloading keeps the link"
+    problems = {"links": axe_violations(page)}
+    for path in ("/", "/admin/users?login=invited", "/admin/users/bulk?action=invite&scope=all"):
+        page.goto(live_server.url + path)
+        problems[path] = axe_violations(page)
+    page.goto(live_server.url + "/admin/users/bulk?action=enrol&scope=all")
+    problems["bulk errors"] = axe_violations(page)
+    assert {k: v for k, v in problems.items() if v} == {}

@@ -43,10 +43,21 @@ async def test_admin_and_trainer_pages_are_valid_html(
         "trainer": "/trainer",
         "course": "/trainer/fixture-kurs",
         "items": "/trainer/fixture-kurs/items",
+        "start": "/",
+        "bulk": f"/admin/users/bulk?action=disable&user={user}",
     }.items():
         response = await client.get(path)
         assert response.status_code == 200, path
         pages[name] = response.text
+    bulk_errors = await client.get(f"/admin/users/bulk?action=enrol&user={user}")
+    assert bulk_errors.status_code == 400
+    pages["bulk-errors"] = bulk_errors.text
+    extra = await client.post(
+        f"/admin/users/{user}/zeitausgleich",
+        data={"csrf_token": await csrf_for(client, "/admin/users"), "extra_minutes": "x"},
+    )
+    assert extra.status_code == 400
+    pages["user-errors"] = extra.text
     token = await csrf_for(client, f"/admin/users/{user}")
     link_page = await client.post(
         f"/admin/users/{user}/invite", data={"csrf_token": token}, follow_redirects=True
