@@ -36,14 +36,21 @@ def server_env(database: Path, courses: Path, log_level: str = "warning") -> dic
 
 
 def start(
-    database: Path, courses: Path, port: int, *, timeout: float = 30, log_level: str = "warning"
+    database: Path,
+    courses: Path,
+    port: int,
+    *,
+    timeout: float = 30,
+    log_level: str = "warning",
+    env: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
+    """The server with `server_env`, plus `env` (e.g. the SMTP settings)."""
     # A file, not a pipe: a full pipe would stall a server that logs a lot.
     log = (database.parent / "server.log").open("ab")
     process = subprocess.Popen(
         [sys.executable, "-m", "learning", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
-        env=server_env(database, courses, log_level),
+        env={**server_env(database, courses, log_level), **(env or {})},
         stdout=log,
         stderr=log,
     )

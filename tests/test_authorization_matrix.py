@@ -156,6 +156,9 @@ ADMIN_ROUTES: dict[tuple[str, str], tuple[Outcome, dict[str, Any]]] = {
     ("GET", "/admin/reports/{course_id}/export"): (200, {"params": {}}),
     ("GET", "/admin/audit"): (200, {}),
     ("GET", "/admin/audit/export"): (200, {}),
+    ("GET", "/admin/mail"): (200, {}),
+    # No such mail: nothing to send again.
+    ("POST", "/admin/mail/{mail_id:id}/retry"): (404, {"params": {"mail_id": "999999"}}),
     ("POST", "/admin/courses/{course_id}/retire"): (303, {}),
     ("POST", "/admin/courses/{course_id}/reinstate"): (303, {}),
     # Learner A is no trainer: the assignment is refused with a message, nothing stored.
@@ -236,6 +239,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/einladung/{token}"): everyone(200, params={"token": "{invite_token}"}),
     ("POST", "/einladung/{token}"): everyone(
         400, params={"token": "{invite_token}"}, data={"name": "X", "password": "kurz"}
+    ),
+    # "Passwort vergessen?": without a mail server the page says whom to ask; a request
+    # goes back to it (tests/web/test_password_forgot.py covers the mail).
+    ("GET", "/passwort-vergessen"): everyone(200),
+    ("POST", "/passwort-vergessen"): everyone(
+        Expect(303, "/passwort-vergessen"), data={"email": "niemand@example.org"}
     ),
     ("GET", "/passwort/{token}"): everyone(200, params={"token": "{reset_token}"}),
     ("POST", "/passwort/{token}"): everyone(

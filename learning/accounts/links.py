@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,6 +31,23 @@ def _url(base_url: str, purpose: str, token: str) -> str:
     return f"{base_url}/{path}/{token}"
 
 
+@dataclass(frozen=True, slots=True)
+class IssuedLink:
+    """A link just recorded, for whoever sends it on (the mail layer queues a mail)."""
+
+    user_id: int
+    purpose: Purpose
+    url: str
+    expires: datetime
+    created_by: int | None
+    now: datetime
+
+
+# Called inside the transaction that records the link, so the mail exists exactly when
+# the link does (mail/account_mails.mail_link).
+LinkNotifier = Callable[[Transaction, IssuedLink], Awaitable[object]]
+
+
 async def issue_link(
     tx: Transaction,
     signer: Signer,
@@ -40,16 +58,19 @@ async def issue_link(
     created_by: int | None,
     now: datetime,
     batch: str | None = None,
+    notify: LinkNotifier | None = None,
 ) -> str:
     """A signed single-use link, recorded in invitations; returns the full URL.
 
     The one function that creates an invitation or reset link: pages, the import, bulk
     actions and mail all come through here. With a `batch`, `links_of_batch` shows the
-    link again later (rebuilt from the nonce and signing time, never stored).
+    link again later (rebuilt from the nonce and signing time, never stored). `notify`
+    is called with the new link inside `tx`: the mail layer queues its mail there.
     """
     issued = signer.new_link_token(purpose, uid=user_id)
     # A reset link sent to the wrong address, then sent again, must stop working.
     await user_admin.supersede_invitations(tx, user_id, purpose, now)
+    expires = now + timedelta(seconds=MAX_AGE[purpose])
     await user_admin.create_invitation(
         tx,
         nonce=issued.nonce,
@@ -57,11 +78,14 @@ async def issue_link(
         user_id=user_id,
         created_by=created_by,
         now=now,
-        expires=now + timedelta(seconds=MAX_AGE[purpose]),
+        expires=expires,
         signed_at=issued.signed_at,
         batch=batch,
     )
-    return _url(base_url, purpose, issued.token)
+    url = _url(base_url, purpose, issued.token)
+    if notify is not None:
+        await notify(tx, IssuedLink(user_id, purpose, url, expires, created_by, now))
+    return url
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +126,7 @@ async def import_users(
     actor_id: int | None,
     actor_email: str | None,
     batch: str | None = None,
+    notify: LinkNotifier | None = None,
 ) -> list[tuple[ImportRow, str]]:
     """Create every account with an invitation link inside the caller's transaction.
 
@@ -122,6 +147,7 @@ async def import_users(
             created_by=actor_id,
             now=now,
             batch=batch,
+            notify=notify,
         )
         created.append((row, link))
     await audit.record(

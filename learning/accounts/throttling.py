@@ -23,6 +23,18 @@ class Verdict:
         return self.wait_seconds <= 0
 
 
+# "Passwort vergessen?": from one address a few requests per WINDOW, then growing waits;
+# per account at most this many reset mails per ACCOUNT_WINDOW, whoever asks.
+RESET_ADDRESS_FREE = 5
+RESET_ACCOUNT_MAX = 3
+
+
+def reset_wait(address: tuple[int, datetime | None], now: datetime) -> int:
+    """Seconds the address must wait before it may ask for another reset link."""
+    count, last = address
+    return remaining(last, growing_delay(count, RESET_ADDRESS_FREE), now)
+
+
 def growing_delay(failures: int, free: int) -> int:
     """Zero for the first `free` failures, then 15 s doubling per failure up to 15 min."""
     if failures < free:

@@ -34,6 +34,7 @@ def cmd_users_import(args: argparse.Namespace) -> int:
     from learning.accounts.links import import_users
     from learning.accounts.signing import Signer
     from learning.accounts.user_import import existing_problems, parse_users_csv
+    from learning.mail.account_mails import mail_link
     from learning.store import user_admin, users
     from learning.store.db import open_database
     from learning.store.migrate import migrate
@@ -65,6 +66,7 @@ def cmd_users_import(args: argparse.Namespace) -> int:
                     now=utc_now(),
                     actor_id=None,
                     actor_email="cli",
+                    notify=mail_link,
                 )
 
     try:
@@ -75,7 +77,8 @@ def cmd_users_import(args: argparse.Namespace) -> int:
         print("Es wurde nichts importiert.", file=sys.stderr)
         return 1
     for row, link in created:
-        print(f"{row.email}\t{link}")
+        # With a mail server the link goes by mail only: the terminal need not see it.
+        print(f"{row.email}\t{link if settings.mail.embedded else 'Einladung per E-Mail'}")
     print(f"{len(created)} Konten angelegt.", file=sys.stderr)
     return 0
 
@@ -172,7 +175,7 @@ async def _iterate(rows: list[Row]) -> AsyncIterator[Row]:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from learning.store import audit, privacy
+    from learning.store import audit, outbox, privacy
     from learning.store.db import open_database
     from learning.store.housekeeping import remove_stale
     from learning.store.migrate import migrate
@@ -186,6 +189,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
             await migrate(db)
             async with db.transaction() as tx:
                 removed = await privacy.purge(tx, cutoff)
+                removed["outbox"] = await outbox.purge_finished(tx, cutoff)
                 removed |= await remove_stale(
                     tx, now, idle=settings.idle_timeout, absolute=settings.absolute_timeout
                 )

@@ -1,4 +1,4 @@
-"""`learning serve|migrate|check|users|courses|report|backup|restore|purge|reminders`."""
+"""`learning serve|migrate|check|users|courses|report|backup|restore|purge|mail|reminders`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import TextIO
 
 from learning.cli.admin import add_admin_commands
 from learning.cli.common import fail, settings_for
+from learning.cli.mail import add_mail_commands
 from learning.cli.reminders import add_reminder_commands
 from learning.core.config import ConfigError, Settings, courses_from_env
 from learning.store.db import DatabaseUnavailable
@@ -292,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_admin_commands(sub, users_sub)
     add_reminder_commands(sub)
+    add_mail_commands(sub)
     return parser
 
 

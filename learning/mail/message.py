@@ -31,7 +31,8 @@ def build_message(mail: OutboxMail, settings: MailSettings) -> EmailMessage:
     # RFC 3834: no vacation replies or other auto-answers to this mail.
     message["Auto-Submitted"] = "auto-generated"
     message["X-Auto-Response-Suppress"] = "All"
-    message["Content-Language"] = mail.language
     message.set_content(mail.body_text)
     message.add_alternative(mail.body_html, subtype="html")
+    # After the parts: set_content drops every Content-* header set before it.
+    message["Content-Language"] = mail.language
     return message

@@ -51,7 +51,7 @@ class MailSender:
 
     def _lease(self, now: datetime) -> datetime:
         # Long enough for a whole batch, each step of it up to the timeout.
-        return now + timedelta(seconds=self._settings.timeout * (BATCH + 3) + 60)
+        return now + timedelta(seconds=self._settings.timeout * (BATCH + 3))
 
     def _retry_or_fail(self, mail: OutboxMail, now: datetime) -> datetime | None:
         """When to try again, or None if the mail has had its last attempt."""

@@ -8,7 +8,8 @@ When the verdict depends on attempts still in flight (allowed if they succeed, r
 if they fail), the caller is told to ask again shortly. After the check the caller marks
 the attempt a failure or a success, or releases it when no check happened after all.
 
-`success` holds FAILED (0), SUCCEEDED (1) or IN_FLIGHT (2). An attempt left in flight
+`success` holds FAILED (0), SUCCEEDED (1) or IN_FLIGHT (2), or RESET_REQUEST (3) for a
+"Passwort vergessen?" request, which the login counts never see (they read 0-2). An attempt left in flight
 by a crashed process counts as a failure once it is older than IN_FLIGHT_MAX.
 """
 
@@ -24,6 +25,8 @@ from learning.store.db import Database, Transaction
 FAILED = 0
 SUCCEEDED = 1
 IN_FLIGHT = 2
+# A "Passwort vergessen?" request: counted only by the reset throttle, never as a login.
+RESET_REQUEST = 3
 IN_FLIGHT_MAX = timedelta(minutes=2)
 
 
@@ -203,3 +206,45 @@ async def release_attempt(db: Database, attempt_id: int) -> None:
     """The password was not checked after all (the hashing pool was full): uncount it."""
     async with db.transaction() as tx:
         await tx.execute("DELETE FROM login_attempts WHERE id = ?", (attempt_id,))
+
+
+@dataclass(frozen=True, slots=True)
+class ResetRequests:
+    by_address: FailureCount
+    by_account: FailureCount
+
+
+async def reset_requests(
+    tx: Transaction, email: str, address: str, *, address_since: datetime, account_since: datetime
+) -> ResetRequests:
+    """Reset requests from this address, and for this account, since the window starts."""
+    row = await tx.fetchone(
+        "SELECT count(*) FILTER (WHERE address = :address AND at >= :by_address),"
+        " min(at) FILTER (WHERE address = :address AND at >= :by_address),"
+        " max(at) FILTER (WHERE address = :address AND at >= :by_address),"
+        " count(*) FILTER (WHERE email = :email AND at >= :by_account),"
+        " min(at) FILTER (WHERE email = :email AND at >= :by_account),"
+        " max(at) FILTER (WHERE email = :email AND at >= :by_account)"
+        " FROM login_attempts WHERE success = 3 AND (address = :address OR email = :email)",
+        {
+            "email": _norm(email),
+            "address": address,
+            "by_address": to_db(address_since),
+            "by_account": to_db(account_since),
+        },
+    )
+    values = tuple(row) if row is not None else (0, None, None, 0, None, None)
+
+    def count(n: int, first: str | None, last: str | None) -> FailureCount:
+        return FailureCount(
+            int(n), from_db(last) if last else None, from_db(first) if first else None
+        )
+
+    return ResetRequests(count(*values[0:3]), count(*values[3:6]))
+
+
+async def record_reset_request(tx: Transaction, email: str, address: str, now: datetime) -> None:
+    await tx.execute(
+        "INSERT INTO login_attempts (email, address, at, success) VALUES (?, ?, ?, ?)",
+        (_norm(email), address, to_db(now), RESET_REQUEST),
+    )

@@ -38,6 +38,8 @@ class OutboxMail:
     sent_at: str | None
     failed_at: str | None
     last_error: str | None
+    # Only in listings: the address of whoever caused the mail.
+    caused_by_email: str | None = None
 
 
 def _mail(row: Row) -> OutboxMail:
@@ -157,19 +159,31 @@ async def get(db: Database, mail_id: int) -> OutboxMail | None:
     return None if row is None else _mail(row)
 
 
-async def page(db: Database, *, status: str | None, limit: int, offset: int) -> list[OutboxMail]:
-    """Mails newest first, optionally of one status."""
-    if status is None:
-        rows = await db.fetchall(
-            f"SELECT {_COLUMNS} FROM outbox ORDER BY id DESC LIMIT ? OFFSET ?",  # noqa: S608
-            (limit, offset),
-        )
-    else:
-        rows = await db.fetchall(
-            f"SELECT {_COLUMNS} FROM outbox WHERE status = ?"  # noqa: S608 - fixed columns
-            " ORDER BY id DESC LIMIT ? OFFSET ?",
-            (status, limit, offset),
-        )
+_LISTED = (
+    "SELECT o.id, o.kind, o.to_user_id, o.to_address, o.language, o.subject, o.body_text,"
+    " o.body_html, o.caused_by, o.status, o.attempts, o.created_at, o.next_attempt_at,"
+    " o.claimed_until, o.message_id, o.sent_at, o.failed_at, o.last_error,"
+    " c.email AS caused_by_email FROM outbox o LEFT JOIN users c ON c.id = o.caused_by"
+)
+
+
+async def page(
+    db: Database, *, status: str | None, limit: int, offset: int, to_user_id: int | None = None
+) -> list[OutboxMail]:
+    """Mails newest first, optionally of one status or to one account."""
+    where: list[str] = []
+    params: list[object] = []
+    if status is not None:
+        where.append("o.status = ?")
+        params.append(status)
+    if to_user_id is not None:
+        where.append("o.to_user_id = ?")
+        params.append(to_user_id)
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    rows = await db.fetchall(
+        f"{_LISTED}{clause} ORDER BY o.id DESC LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    )
     return [_mail(row) for row in rows]
 
 
@@ -199,3 +213,43 @@ async def email_of(tx: Transaction, user_id: int | None) -> str | None:
         return None
     row = await tx.fetchone("SELECT email FROM users WHERE id = ?", (user_id,))
     return None if row is None else str(row["email"])
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    id: int
+    email: str
+    name: str
+    locale: str | None
+
+
+async def recipient(tx: Transaction, user_id: int) -> Recipient | None:
+    """Address, name and language of an account that can receive mail (not anonymised)."""
+    row = await tx.fetchone(
+        "SELECT id, email, name, locale FROM users WHERE id = ? AND anonymised = 0", (user_id,)
+    )
+    if row is None:
+        return None
+    return Recipient(row["id"], row["email"], row["name"], row["locale"])
+
+
+async def recipient_by_email(tx: Transaction, email: str) -> Recipient | None:
+    """The active, not anonymised account with this address (any case), if there is one."""
+    row = await tx.fetchone(
+        "SELECT id, email, name, locale FROM users"
+        " WHERE lower(email) = lower(?) AND active = 1 AND anonymised = 0",
+        (email.strip(),),
+    )
+    if row is None:
+        return None
+    return Recipient(row["id"], row["email"], row["name"], row["locale"])
+
+
+async def purge_finished(tx: Transaction, before: datetime) -> int:
+    """Delete sent and failed mails older than `before` (`learning purge`); queued stay."""
+    cur = await tx.execute(
+        "DELETE FROM outbox WHERE status IN ('sent', 'failed')"
+        " AND coalesce(sent_at, failed_at, created_at) < ?",
+        (to_db(before),),
+    )
+    return int(cur.rowcount)

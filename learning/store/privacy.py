@@ -78,6 +78,12 @@ async def export_learner(db: Database, user_id: int, *, now: datetime) -> dict[s
         (user_id,),
     )
     data["test_answers"] = [dict(row) for row in answers]
+    mails = await db.fetchall(
+        "SELECT kind, to_address, subject, status, created_at, sent_at FROM outbox"
+        " WHERE to_user_id = ? ORDER BY id",
+        (user_id,),
+    )
+    data["mails"] = [dict(row) for row in mails]
     # Entries about the person and actions the person took. Other staff's addresses are
     # not the person's data: an entry names its actor by role only.
     audit = await db.fetchall(

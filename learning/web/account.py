@@ -118,11 +118,16 @@ async def reserve_password_check(request: Request, email: str) -> login_attempts
         pause = min(pause * 2, 0.1)
 
 
-def throttled_message(wait_seconds: int, gettext: Callable[[str], str]) -> str:
-    return gettext(
-        "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie %(wait)s"
-        " und versuchen Sie es erneut."
-    ) % {"wait": _wait_text(wait_seconds, gettext)}
+LOGIN_THROTTLED = N_(
+    "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie %(wait)s"
+    " und versuchen Sie es erneut."
+)
+
+
+def throttled_message(
+    wait_seconds: int, gettext: Callable[[str], str], message: str = LOGIN_THROTTLED
+) -> str:
+    return gettext(message) % {"wait": _wait_text(wait_seconds, gettext)}
 
 
 async def login_form(request: Request) -> Response:

@@ -11,6 +11,7 @@ from learning.core.i18n import N_
 from learning.rules.assignments import local_day
 from learning.rules.standings import overdue_count
 from learning.store import admin_figures
+from learning.web.admin_mail import failed_mail_figure
 from learning.web.resolve import services_of
 from learning.web.templating import render
 
@@ -56,6 +57,7 @@ async def figures(request: Request) -> list[dict[str, Any]]:
             "alert": counts.never > 0,
         },
         await _overdue(request),
+        await failed_mail_figure(request),
     ]
 
 

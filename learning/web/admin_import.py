@@ -27,6 +27,7 @@ from learning.accounts.user_import import (
     parse_users_csv,
 )
 from learning.core.i18n import N_
+from learning.mail.account_mails import mail_link
 from learning.store import import_previews, user_admin, users
 from learning.web.admin_accounts import ROLE_LABELS
 from learning.web.admin_links import to_batch
@@ -156,6 +157,7 @@ async def import_confirm(request: Request) -> Response:
                 actor_id=actor.id,
                 actor_email=actor.email,
                 batch=batch,
+                notify=mail_link,
             )
             await import_previews.delete(tx, preview_id)
     except users.DuplicateEmail as exc:

@@ -8,10 +8,11 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from learning.store import drafts, enrolment_history, privacy, user_admin, users
+from learning.store import drafts, enrolment_history, outbox, privacy, user_admin, users
 from learning.store.users import User
 from learning.web.admin_accounts import ROLE_LABELS
 from learning.web.admin_common import courses
+from learning.web.admin_mail import KIND_LABELS, STATUS_LABELS
 from learning.web.resolve import services_of, user_or_404
 from learning.web.templating import render
 
@@ -29,6 +30,10 @@ async def _context(request: Request, user: User) -> dict[str, Any]:
         "groups": await users.list_groups(services.db),
         "roles": ROLE_LABELS,
         "anonymised": await privacy.is_anonymised(services.db, user.id),
+        # Whether the invitation or reset mail arrived, or why not.
+        "mails": await outbox.page(services.db, status=None, limit=5, offset=0, to_user_id=user.id),
+        "mail_kinds": KIND_LABELS,
+        "mail_statuses": STATUS_LABELS,
         "values": {
             "name": user.name,
             "role": user.role,

@@ -13,6 +13,7 @@ from learning.accounts import links as account_links
 from learning.accounts.emails import valid_email
 from learning.accounts.signing import Purpose
 from learning.core.i18n import N_
+from learning.mail.account_mails import mail_link
 from learning.store import privacy, user_admin, users
 from learning.store.db import Transaction
 from learning.web.admin_accounts import ROLE_LABELS, optional_int, role_of
@@ -87,6 +88,7 @@ async def issue_link(
         created_by=actor.id if actor else None,
         now=services.clock(),
         batch=batch,
+        notify=mail_link,
     )
 
 

@@ -3,19 +3,54 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from learning.content.model import Course
 from learning.core.clock import from_db
+from learning.mail.certificate_mails import mail_certificate
 from learning.rules.assignments import local_day
+from learning.rules.completion import try_complete
+from learning.rules.renewal import try_renew
 from learning.store import attempts, renewals
+from learning.store.db import Transaction
+from learning.store.users import User
 from learning.web.resolve import course_or_404, current_user, services_of
 from learning.web.templating import render
 
 _CODE = re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$")
+
+
+async def complete_and_announce(
+    request: Request,
+    tx: Transaction,
+    course: Course,
+    user: User,
+    now: datetime,
+    *,
+    renew: bool = False,
+) -> str | None:
+    """Complete the course if due (rules/completion.py), or with `renew` issue the renewed
+    certificate (rules/renewal.py), and queue the certificate's mail, all in the caller's
+    transaction; the new certificate code or None."""
+    tz = services_of(request).settings.timezone
+    code = await try_complete(tx, course, user, now, tz)
+    if code is None and renew:
+        code = await try_renew(tx, course, user, now, tz)
+    if code is not None:
+        await mail_certificate(
+            tx,
+            user_id=user.id,
+            course_id=course.id,
+            course_title=course.title,
+            code=code,
+            base_url=services_of(request).settings.public_url,
+            now=now,
+        )
+    return code
 
 
 async def download(request: Request) -> Response:

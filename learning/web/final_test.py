@@ -14,13 +14,13 @@ from learning.content.model import Course, Lesson, Question
 from learning.core.clock import from_db
 from learning.core.i18n import N_
 from learning.rules import grading, timing
-from learning.rules.completion import try_complete
 from learning.rules.progress import course_progress
-from learning.rules.renewal import open_renewal, try_renew
+from learning.rules.renewal import open_renewal
 from learning.rules.reveal import may_reveal
 from learning.store import attempts, drafts, renewals
 from learning.store import page_views as progress
 from learning.store.db import NotFound
+from learning.web.certificates import complete_and_announce
 from learning.web.flash import redirect
 from learning.web.kept_forms import redirect_keeping
 from learning.web.lesson import _multi
@@ -236,9 +236,7 @@ async def _grade(
         if stored:
             await drafts.delete_draft_in(tx, attempt.id)
         if stored and passed:
-            tz = services.settings.timezone
-            if await try_complete(tx, course, user, now, tz) is None:
-                await try_renew(tx, course, user, now, tz)
+            await complete_and_announce(request, tx, course, user, now, renew=True)
     if not stored:
         return redirect(request, result_url, N_("Dieser Versuch wurde bereits abgegeben."), "info")
     if late:

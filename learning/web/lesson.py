@@ -13,12 +13,12 @@ from starlette.responses import HTMLResponse, Response
 from learning.content.model import Course, Question
 from learning.core.i18n import N_
 from learning.rules import grading
-from learning.rules.completion import try_complete
 from learning.rules.progress import neighbours
 from learning.store import answers
 from learning.store import page_views as progress
 from learning.store.db import Transaction
 from learning.store.users import User
+from learning.web.certificates import complete_and_announce
 from learning.web.csrf import csrf_token
 from learning.web.flash import has_flash, redirect
 from learning.web.forms import checked_text
@@ -91,7 +91,7 @@ async def show_page(request: Request) -> Response:
     )
     if state.completion_due:
         async with services.db.transaction() as tx:
-            await try_complete(tx, course, user, now, services.settings.timezone)
+            await complete_and_announce(request, tx, course, user, now)
     lesson = course.lesson_of(page.id)
     assert lesson is not None  # noqa: S101 - page_or_404 guarantees it
     prev_page, next_page = neighbours(course, page)

@@ -22,6 +22,7 @@ from learning.web import (
     admin_groups,
     admin_import,
     admin_links,
+    admin_mail,
     admin_reports,
     admin_user_page,
     admin_users,
@@ -35,6 +36,7 @@ from learning.web import (
     learner_data,
     lesson,
     password_change,
+    password_forgot,
     test_answers,
     trainer,
     trainer_results,
@@ -60,6 +62,8 @@ def routes(settings: Settings) -> list[BaseRoute]:
         post("/einladung/{token}", invitations.invite_submit, ANYONE),
         get("/passwort/{token}", invitations.reset_form, ANYONE),
         post("/passwort/{token}", invitations.reset_submit, ANYONE),
+        get("/passwort-vergessen", password_forgot.forgot_form, ANYONE),
+        post("/passwort-vergessen", password_forgot.forgot_submit, ANYONE),
         post("/sprache", account.set_language, ANYONE),
         get("/barrierefreiheit", home.accessibility, ANYONE),
         get("/leichte-sprache", home.easy_language, ANYONE),
@@ -138,6 +142,8 @@ def routes(settings: Settings) -> list[BaseRoute]:
         get("/admin/reports/{course_id}/export", admin_reports.report_export, ADMIN),
         get("/admin/audit", admin_audit.audit_log, ADMIN),
         get("/admin/audit/export", admin_audit.audit_export, ADMIN),
+        get("/admin/mail", admin_mail.outbox_list, ADMIN),
+        post("/admin/mail/{mail_id:id}/retry", admin_mail.outbox_retry, ADMIN),
         Mount("/static", StaticFiles(directory=str(settings.static)), name="static"),
     ]
     # fmt: on

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from learning.core.clock import FrozenClock
+from learning.core.clock import FrozenClock, to_db
 from learning.mail.queue import BadRecipient, queue_mail
-from learning.store import audit, outbox, users
+from learning.store import audit, outbox, privacy, users
 from learning.store.db import Database, Transaction
 from learning.store.outbox import OutboxMail
 
@@ -97,3 +99,39 @@ async def test_address_that_breaks_a_header_is_refused(db: Database, address: st
         async with db.transaction() as tx:
             await _queue(tx, to_address=address)
     assert (await outbox.counts(db))["queued"] == 0
+
+
+async def test_purge_removes_old_finished_mails_and_keeps_waiting_ones(
+    db: Database, clock: FrozenClock
+) -> None:
+    async with db.transaction() as tx:
+        for _ in range(3):
+            await _queue(tx, now=clock())
+    async with db.transaction() as tx:
+        await outbox.mark_sent(tx, 1, clock())
+        await tx.execute(
+            "UPDATE outbox SET status = 'failed', failed_at = ? WHERE id = 2", (to_db(clock()),)
+        )
+    async with db.transaction() as tx:
+        assert await outbox.purge_finished(tx, clock()) == 0
+        assert await outbox.purge_finished(tx, clock() + timedelta(seconds=1)) == 2
+    assert await outbox.counts(db) == {"queued": 1, "sending": 0, "sent": 0, "failed": 0}
+
+
+async def test_the_persons_mails_are_in_their_export_and_go_with_them(
+    db: Database, clock: FrozenClock
+) -> None:
+    async with db.transaction() as tx:
+        user_id = await users.insert_user(
+            tx, email="ana@example.org", name="Ana Öz", role="learner", now=clock()
+        )
+        await _queue(tx, to_user_id=user_id, now=clock())
+        await _queue(tx, to_address="someone@example.org", now=clock())
+    data = await privacy.export_learner(db, user_id, now=clock())
+    assert [(m["kind"], m["to_address"]) for m in data["mails"]] == [
+        ("invitation", "ana@example.org")
+    ]
+    async with db.transaction() as tx:
+        await privacy.delete_learner(tx, user_id)
+    left = await outbox.page(db, status=None, limit=10, offset=0)
+    assert [m.to_address for m in left] == ["someone@example.org"]

@@ -61,6 +61,7 @@ async def test_mail_arrives_multipart_with_its_headers(
     assert message["Message-ID"] == row.message_id
     assert str(row.message_id).endswith("@example.org>")
     assert message["Auto-Submitted"] == "auto-generated"
+    assert message["Content-Language"] == "de"
     assert message["Date"].datetime == from_db(row.created_at)
     assert message.get_content_type() == "multipart/alternative"
     text = message.get_body(("plain",))

@@ -62,6 +62,7 @@ async def test_every_route_guards_its_role(
         "page_id": "p1",
         "token": "kein-gueltiger-token",
         "batch": "keinBatchVorhand",
+        "mail_id": "999999",
         "preview_id": "keinBatchVorhand",
     }
     client = await _client_as(app, create_user, caller)

@@ -114,6 +114,7 @@ async def test_start_page_shows_the_figures_an_admin_looks_for(
         "invited": "0",
         "never": "2",
         "overdue": "0",
+        "failed_mails": "0",  # the mail part's figure (web/admin_mail.failed_mail_figure)
     }
     never = select_tag(page, "#admin-figures li[data-figure='never'] a")
     listed = soup(await client.get(attr(never, "href")))
