@@ -215,6 +215,14 @@ async def list_assignments(
     return [_assignment(row) for row in rows]
 
 
+async def version(db: Database) -> tuple[int, int, str]:
+    """Changes whenever an assignment is created or removed (a cache key)."""
+    row = await db.fetchone(
+        "SELECT count(*), coalesce(max(id), 0), coalesce(max(removed_at), '') FROM assignments"
+    )
+    return (0, 0, "") if row is None else (int(row[0]), int(row[1]), str(row[2]))
+
+
 async def set_validity(
     tx: Transaction, user_id: int, course_id: str, valid_until: date | None
 ) -> None:

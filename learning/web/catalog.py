@@ -13,6 +13,7 @@ from learning.rules.standings import overdue_count
 from learning.store import assignments, attempts
 from learning.store import page_views as progress
 from learning.web.flash import redirect
+from learning.web.report_cache import ResultCache
 from learning.web.resolve import course_or_404, current_user, services_of
 from learning.web.templating import render
 
@@ -50,7 +51,12 @@ async def admin_figures(request: Request) -> list[dict[str, object]]:
     """The figures on the admin's start page: label, number, where to look."""
     services = services_of(request)
     tz = services.settings.timezone
-    late = await overdue_count(services.db, local_day(services.clock(), tz), tz)
+    today = local_day(services.clock(), tz)
+    cache: ResultCache[int] = services.caches.standings
+    late = await cache.get(
+        ("overdue", today, await assignments.version(services.db)),
+        lambda: overdue_count(services.db, today, tz),
+    )
     return [
         {
             "key": "overdue",
