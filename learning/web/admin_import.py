@@ -17,6 +17,7 @@ from learning.accounts.user_import import (
     parse_users_csv,
 )
 from learning.store import user_admin, users
+from learning.store.db import Transaction
 from learning.web.admin_assignments import notify_joined
 from learning.web.forms import field
 from learning.web.resolve import services_of
@@ -109,11 +110,7 @@ async def import_confirm(request: Request) -> Response:
                 actor_id=actor.id,
                 actor_email=actor.email,
             )
-            # Whoever lands in a group with assigned courses hears of them, as in the form.
-            for row, _link in created:
-                person = await users.find_user_by_email(tx, row.email)
-                if person is not None and row.group:
-                    await notify_joined(request, tx, person.id, None)
+            await _notify_imported(request, tx, [row.email for row, _ in created if row.group])
     except users.DuplicateEmail as exc:
         return render(
             request,
@@ -126,3 +123,11 @@ async def import_confirm(request: Request) -> Response:
             status=400,
         )
     return render(request, "admin/import_done.html", {"created": created})
+
+
+async def _notify_imported(request: Request, tx: Transaction, emails: list[str]) -> None:
+    """Whoever lands in a group with assigned courses hears of them, as in the form."""
+    for email in emails:
+        person = await users.find_user_by_email(tx, email)
+        if person is not None:
+            await notify_joined(request, tx, person.id, None)
