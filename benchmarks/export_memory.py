@@ -18,8 +18,9 @@ import tracemalloc
 from datetime import datetime
 from pathlib import Path
 
-from learning.reports.documents import ExportInfo, _write_xlsx
+from learning.reports.documents import ExportInfo
 from learning.reports.export import LEARNER_COLUMNS, learner_dict
+from learning.reports.workbook import write_xlsx as _write_xlsx
 from learning.store import reports
 from learning.store.db import Database
 from learning.store.migrate import migrate

@@ -25,6 +25,14 @@ class FakeOption:
         return f"<p>{self.text}</p>"
 
     feedback_html: str = ""
+    order: int | None = None
+    match: int | None = None
+
+
+@dataclass(frozen=True)
+class FakeMatchChoice:
+    position: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class FakeQuestion:
     type: str = "single"
     explanation_html: str = ""
     line: int = 1
+    match_choices: tuple[FakeMatchChoice, ...] = ()
 
     @property
     def stem_html(self) -> str:
@@ -64,6 +73,10 @@ class FakeLesson:
     title: str
     kind: str
     pages: tuple[FakePage, ...]
+    time_limit: int = 0
+
+    def draw_count(self, page: FakePage) -> int:
+        return len(page.questions)
 
 
 @dataclass(frozen=True)
@@ -372,3 +385,13 @@ def install_catalog(services: Any, *courses: FakeCourse) -> FakeCatalog:
     catalog = FakeCatalog(list(courses) or [make_course()])
     services.catalog = catalog
     return catalog
+
+
+async def assign_trainer(db: Database, user_id: int, course_id: str = "kurs-a") -> None:
+    """Give a trainer the results of a course, as an admin does on the course page."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO course_trainers (course_id, user_id, assigned_at)"
+            " VALUES (?, ?, '2026-01-01 00:00:00')",
+            (course_id, user_id),
+        )

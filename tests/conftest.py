@@ -31,6 +31,8 @@ def make_settings(database: Path) -> Settings:
         courses=TESTS / "courses",
         secret_key=Secret("test-secret-key-that-is-long-enough"),
         readers=2,
+        # No daily reminder run racing a test; tests/reminders start it on purpose.
+        reminder_hour=None,
     )
 
 

@@ -109,3 +109,15 @@ def line_no(text: str, needle: str, occurrence: int = 1) -> int:
 
 def codes(diagnostics: tuple[Diagnostic, ...]) -> list[tuple[str, str, int]]:
     return [(d.code, d.path, d.line) for d in diagnostics]
+
+
+def split_export(body: bytes, delimiter: str = ";") -> tuple[list[list[str]], dict[str, str]]:
+    """A CSV export as (header and rows, facts): the facts follow the first empty line."""
+    import csv
+    import io
+
+    records = list(
+        csv.reader(io.StringIO(body.decode("utf-8-sig"), newline=""), delimiter=delimiter)
+    )
+    end = records.index([]) if [] in records else len(records)
+    return records[:end], {r[0]: r[1] for r in records[end + 1 :] if len(r) >= 2}

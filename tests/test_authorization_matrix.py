@@ -147,8 +147,12 @@ ADMIN_ROUTES: dict[tuple[str, str], tuple[Outcome, dict[str, Any]]] = {
     ("GET", "/admin/reports/{course_id}"): (200, {}),
     ("GET", "/admin/reports/{course_id}/export"): (200, {"params": {}}),
     ("GET", "/admin/audit"): (200, {}),
+    ("GET", "/admin/audit/export"): (200, {}),
     ("POST", "/admin/courses/{course_id}/retire"): (303, {}),
     ("POST", "/admin/courses/{course_id}/reinstate"): (303, {}),
+    # Learner A is no trainer: the assignment is refused with a message, nothing stored.
+    ("POST", "/admin/courses/{course_id}/trainers"): (303, {"data": {"trainer": "{a_id}"}}),
+    ("POST", "/admin/courses/{course_id}/trainers/{user_id:id}/remove"): (303, {}),
 }
 
 T = "/courses/{course_id}/test"
@@ -214,7 +218,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/trainer"): staff(200),
     ("GET", "/trainer/{course_id}"): staff(200),
     ("GET", "/trainer/{course_id}/preview/{page_id}"): staff(200),
-    ("GET", "/trainer/{course_id}/items"): staff(200),
+    ("GET", "/trainer/{course_id}/abschlusstest"): staff(200),
+    # Results only for admins and the course's own trainers; this trainer has none.
+    ("GET", "/trainer/{course_id}/items"): row(LOGIN, 403, 403, 403, 200),
+    ("GET", "/trainer/{course_id}/bericht"): row(LOGIN, 403, 403, 403, 200),
+    ("GET", "/trainer/{course_id}/bericht/export"): row(LOGIN, 403, 403, 403, 200),
     # The links are the credential: everyone holding one gets the same answer. A short
     # password is refused, so the link stays unspent for the other cells.
     ("GET", "/einladung/{token}"): everyone(200, params={"token": "{invite_token}"}),

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from learning.cli.common import fail, settings_for
 from learning.core.clock import utc_now
 from learning.reports.documents import FORMATS, Column, ExportInfo, Row, export_stream
-from learning.reports.export import GROUP_COLUMNS, export_parts, figures_dict, report_view
+from learning.reports.export import (
+    GROUP_COLUMNS,
+    export_parts,
+    figures_dict,
+    filter_labels,
+    report_view,
+)
 from learning.rules.assignments import local_day
 from learning.rules.standings import course_standings
 from learning.store.assignments import STATUSES
@@ -108,7 +114,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 if group_id is None:
                     return fail(f"Gruppe {args.group!r} gibt es nicht.")
             flt = reports.LearnerFilter(group_id=group_id, assignment=args.pflicht)
-            filters = {"group": args.group or "", "pflicht": args.pflicht or ""}
+            filters = filter_labels(flt, args.group)
             now = utc_now()
             course = catalog.get(args.course_id) if args.course_id else None
             if course is not None:
@@ -128,7 +134,12 @@ def cmd_report(args: argparse.Namespace) -> int:
             else:
                 overview = await _overview(db, settings, catalog, flt)
                 info = ExportInfo(
-                    "Kursübersicht", settings.reports, settings.min_group, filters, now
+                    "Kursübersicht",
+                    settings.reports,
+                    settings.min_group,
+                    filters,
+                    now,
+                    zone=settings.timezone,
                 )
                 columns, rows = _OVERVIEW_COLUMNS, _iterate(overview)
             await _write(export_stream(args.format, info, columns, rows, delimiter=delimiter), out)

@@ -1,4 +1,4 @@
-"""`learning serve|migrate|check|users|courses|report|backup|restore|purge`."""
+"""`learning serve|migrate|check|users|courses|report|backup|restore|purge|reminders`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import TextIO
 
 from learning.cli.admin import add_admin_commands
 from learning.cli.common import fail, settings_for
+from learning.cli.reminders import add_reminder_commands
 from learning.core.config import ConfigError, Settings, courses_from_env
 
 # Starts the web service with these settings; the command line does not import the web layer.
@@ -277,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.set_defaults(func=cmd_restore)
 
     add_admin_commands(sub, users_sub)
+    add_reminder_commands(sub)
     return parser
 
 

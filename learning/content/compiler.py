@@ -36,6 +36,7 @@ from learning.content.model import (
     Lesson,
 )
 from learning.content.pools import draw_counts, reread_lessons, time_limit
+from learning.content.scope import course_scope
 from learning.content.slug import is_valid_id
 
 LESSON_FILE_RE = re.compile(r"\d+-[^/]+\.md")
@@ -123,10 +124,9 @@ class _CourseCompiler:
     def run(self) -> CompileResult:
         course_source = self.load(self.dir / COURSE_FILE, frontmatter.COURSE_SCHEMA)
         front = course_source.front if course_source is not None else None
-        if front is not None:
-            ident = front.values.get("id")
-            if isinstance(ident, str) and is_valid_id(ident):
-                self.course_id = ident
+        ident = front.values.get("id") if front is not None else None
+        if isinstance(ident, str) and is_valid_id(ident):
+            self.course_id = ident
         glossary, glossary_title = self.glossary()
         overview_html = self.overview(course_source) if course_source is not None else ""
         lessons = self.lessons()
@@ -139,6 +139,7 @@ class _CourseCompiler:
             front.line("item_checks") if front is not None else 1,
             self.diags,
         )
+        scope = course_scope(front, course_md, self.diags) if front is not None else ""
         if self.diags.errors or front is None:
             return CompileResult(None, self.diags.sorted_errors(), self.diags.sorted_warnings())
         values = front.values
@@ -161,6 +162,7 @@ class _CourseCompiler:
             media_dir=self.media_dir,
             glossary_title=glossary_title,
             reveal=str(values["reveal"]),
+            scope=scope,
         )
         paths = {lesson.id: self.rel(self.dir.parent / lesson.path) for lesson in lessons}
         check_items(course, paths, course_md, limits, self.diags)

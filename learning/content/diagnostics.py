@@ -29,6 +29,7 @@ CODES: dict[str, str] = {
     "E134": "'reread' außerhalb des Abschlusstests",
     "E135": "'reread' nennt eine Seite, die es im Test nicht gibt",
     "E136": "'reread' nennt eine Lektion, die es im Kurs nicht gibt",
+    "E137": "'scope' ist keine Zahl mit Einheit UE oder Stunden",
     "E120": "Kursordner oder course.md fehlt (die letzte fehlerfreie Fassung bleibt online)",
     "E115": "Steuerzeichen in der Datei",
     "E201": "Text vor der ersten Seitenüberschrift (##)",

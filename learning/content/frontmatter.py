@@ -79,6 +79,8 @@ COURSE_SCHEMA: Mapping[str, Field] = {
     "description": Field("str", default=""),
     "reveal": Field("str", default=REVEAL_POLICIES[0], check=_reveal_check),
     "item_checks": Field("mapping", default=None),
+    # The scope a certificate names ("4 UE", "2,5 Stunden"); checked in content/scope.py.
+    "scope": Field("str", default=""),
 }
 LESSON_SCHEMA: Mapping[str, Field] = {
     "id": Field("str", required=True, check=_id_check),

@@ -178,6 +178,9 @@ class Course:
     glossary_title: str = "Glossar"
     # When the final test's result page shows the correct answers (REVEAL_POLICIES).
     reveal: str = "after_pass_or_last"
+    # The scope for the certificate, normalised ("4 Unterrichtseinheiten (UE, je 45 Minuten)");
+    # empty when course.md sets none.
+    scope: str = ""
     _pages: Mapping[str, Page] = field(init=False, repr=False, compare=False)
     _questions: Mapping[str, Question] = field(init=False, repr=False, compare=False)
     _lesson_of: Mapping[str, Lesson] = field(init=False, repr=False, compare=False)

@@ -10,35 +10,15 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from learning.core.config_values import ConfigError as ConfigError
+from learning.core.config_values import Secret as Secret
+from learning.core.config_values import as_bool as _as_bool
+from learning.core.config_values import as_int as _as_int
+from learning.core.config_values import as_seconds as _as_seconds
+from learning.core.mail_settings import MailSettings, mail_settings_from_env
+
 CACHES = frozenset({"questions", "shells", "figures"})
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-class Secret:
-    """A string that never shows itself in a repr, a log line or a traceback."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('**********')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and secrets.compare_digest(self._value, other._value)
-
-    def __hash__(self) -> int:
-        return hash(self._value)
-
-
-class ConfigError(Exception):
-    """A setting has a value that cannot be used; the message says which and why."""
 
 
 ReportMode = Literal["aggregate", "named"]
@@ -81,10 +61,16 @@ class Settings:
     caches: frozenset[str] = CACHES
     # Local time of the service: calendar days of due dates and reminders, the daily hour.
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
-    # The server sends due reminders once a day from this local hour on (0-23).
-    reminder_hour: int = 7
+    # The server sends due reminders once a day from this local hour on (0-23); None
+    # ("off"): only `learning reminders send` does, e.g. from cron.
+    reminder_hour: int | None = 7
     # The overdue digest to group admins: off, daily, or weekly (on Mondays).
     reminder_digest: DigestMode = "off"
+    # SMTP and the outbox (core/mail_settings.py); empty host: mails go to the log.
+    mail: MailSettings = field(default_factory=MailSettings)
+    # The issuer named on certificates, and its logo (PNG or JPEG), checked at start.
+    org_name: str = "Interkulturell beraten"
+    org_logo: Path | None = None
 
     @property
     def public_url(self) -> str:
@@ -95,35 +81,6 @@ class Settings:
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
-
-
-def _as_int(name: str, raw: str, minimum: int = 0) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name}: ganze Zahl erwartet, nicht {raw!r}") from None
-    if value < minimum:
-        raise ConfigError(f"{name}: muss mindestens {minimum} sein, nicht {value}")
-    return value
-
-
-def _as_seconds(name: str, raw: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name}: Sekunden als Zahl erwartet, nicht {raw!r}") from None
-    if not value >= 0 or value == float("inf"):
-        raise ConfigError(f"{name}: muss eine Zahl ab 0 sein, nicht {raw!r}")
-    return value
-
-
-def _as_bool(name: str, raw: str) -> bool:
-    lowered = raw.strip().lower()
-    if lowered in {"1", "true", "yes", "ja", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "nein", "off", ""}:
-        return False
-    raise ConfigError(f"{name}: true oder false erwartet, nicht {raw!r}")
 
 
 def _as_caches(raw: str) -> frozenset[str]:
@@ -148,15 +105,23 @@ def _as_timezone(raw: str) -> ZoneInfo:
         ) from None
 
 
+def _as_hour(raw: str) -> int | None:
+    if raw.strip().lower() in ("off", "aus"):
+        return None
+    hour = _as_int("LEARNING_REMINDER_HOUR", raw, 0)
+    if hour > 23:
+        raise ConfigError(
+            f"LEARNING_REMINDER_HOUR: eine Stunde von 0 bis 23 oder off, nicht {hour}"
+        )
+    return hour
+
+
 def _reminder_values(env: Mapping[str, str]) -> dict[str, object]:
     values: dict[str, object] = {}
     if "LEARNING_TIMEZONE" in env:
         values["timezone"] = _as_timezone(env["LEARNING_TIMEZONE"])
     if "LEARNING_REMINDER_HOUR" in env:
-        hour = _as_int("LEARNING_REMINDER_HOUR", env["LEARNING_REMINDER_HOUR"], 0)
-        if hour > 23:
-            raise ConfigError(f"LEARNING_REMINDER_HOUR: eine Stunde von 0 bis 23, nicht {hour}")
-        values["reminder_hour"] = hour
+        values["reminder_hour"] = _as_hour(env["LEARNING_REMINDER_HOUR"])
     if "LEARNING_REMINDER_DIGEST" in env:
         digest = env["LEARNING_REMINDER_DIGEST"].strip().lower()
         if digest not in ("off", "daily", "weekly"):
@@ -165,6 +130,33 @@ def _reminder_values(env: Mapping[str, str]) -> dict[str, object]:
             )
         values["reminder_digest"] = digest
     return values
+
+
+LOGO_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
+
+
+def _as_logo(raw: str) -> Path:
+    path = Path(raw)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        raise ConfigError(
+            f"LEARNING_ORG_LOGO: die Datei {raw!r} lässt sich nicht lesen; bitte den Pfad prüfen"
+        ) from None
+    if not head.startswith(LOGO_SIGNATURES):
+        raise ConfigError(
+            f"LEARNING_ORG_LOGO: {raw!r} ist kein PNG- oder JPEG-Bild; bitte ein Logo als"
+            " PNG oder JPEG angeben"
+        )
+    return path
+
+
+def _as_name(name: str, raw: str) -> str:
+    value = raw.strip()
+    if not value or len(value) > 120 or not value.isprintable():
+        raise ConfigError(f"{name}: 1 bis 120 druckbare Zeichen erwartet, nicht {raw!r}")
+    return value
 
 
 def load_secret_key(path: Path) -> Secret:
@@ -237,6 +229,11 @@ def settings_from_env(env: Mapping[str, str] | None = None, **flags: object) -> 
     if "LEARNING_CACHES" in env:
         values["caches"] = _as_caches(env["LEARNING_CACHES"])
     values.update(_reminder_values(env))
+    values["mail"] = mail_settings_from_env(env)
+    if "LEARNING_ORG_NAME" in env:
+        values["org_name"] = _as_name("LEARNING_ORG_NAME", env["LEARNING_ORG_NAME"])
+    if env.get("LEARNING_ORG_LOGO"):
+        values["org_logo"] = _as_logo(env["LEARNING_ORG_LOGO"])
     values.update({k: v for k, v in flags.items() if v is not None})
     settings = Settings(**values)  # type: ignore[arg-type]
     if "LEARNING_SECRET_KEY" in env:

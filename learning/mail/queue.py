@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from learning.core.clock import utc_now
 from learning.mail.rendering import default_templates, language_of
 from learning.store import audit, outbox
 from learning.store.db import Transaction
+
+# The senders running in this process (mail/sender.py): told about every queued mail,
+# they look for it at once (after the caller's commit: the claim waits for the writer).
+listeners: set[Callable[[], None]] = set()
 
 
 class BadRecipient(ValueError):
@@ -63,4 +68,6 @@ async def queue_mail(
         target_id=mail_id,
         details={"kind": kind, "to": to_address, "to_user_id": to_user_id},
     )
+    for wake in tuple(listeners):
+        wake()
     return mail_id

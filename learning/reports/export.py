@@ -10,8 +10,9 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from learning.content.slug import slugify
 from learning.core.config import Settings
 from learning.reports.assignment_status import (
     Standing,
@@ -52,6 +53,8 @@ STATUS_LABELS = {
     "completed": "abgeschlossen",
 }
 
+# The columns of each export, in order: adding a column is one line here and one key in
+# learner_dict / figures_dict. Time columns get the zone in their header when written.
 LEARNER_COLUMNS = (
     Column("name", "Name"),
     Column("email", "E-Mail"),
@@ -68,9 +71,9 @@ LEARNER_COLUMNS = (
 
 # Added to the learner columns when someone in the course is assigned it.
 ASSIGNMENT_COLUMNS = (
-    Column("due", "Frist"),
+    Column("due", "Frist", "date"),
     Column("assignment_status", "Pflichtschulung"),
-    Column("valid_until", "Gültig bis"),
+    Column("valid_until", "Gültig bis", "date"),
 )
 
 # Assigned learners per assignment status (rules/assignments.STATUSES).
@@ -89,6 +92,63 @@ GROUP_COLUMNS = (
     Column("median_score", "Median Abschlusstest %", "number"),
     Column("median_minutes", "Median Lernzeit (Min.)", "number"),
 )
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def _assignment_label(status: str) -> str:
+    labels: dict[str, str] = {str(k): v for k, v in STATUS_LABELS_ASSIGNED.items()}
+    return labels.get(status, status)
+
+
+def filter_labels(flt: LearnerFilter, group_name: str | None) -> dict[str, str]:
+    """The filter as a reader says it, for the export's facts: {"Gruppe": "Jobcenter Nord"}."""
+    labels: dict[str, str] = {}
+    if flt.group_id is not None:
+        labels["Gruppe"] = group_name or str(flt.group_id)
+    if flt.status is not None:
+        labels["Status"] = STATUS_LABELS[flt.status]
+    if flt.assignment is not None:
+        labels["Pflichtschulung"] = _assignment_label(flt.assignment)
+    if flt.since is not None:
+        labels["Letzte Aktivität von"] = _day(flt.since)
+    if flt.until is not None:
+        labels["Letzte Aktivität bis"] = _day(flt.until)
+    return labels
+
+
+def export_filename(
+    stem: str,
+    course_id: str,
+    flt: LearnerFilter,
+    group_name: str | None,
+    *,
+    day: date,
+    ext: str,
+    variant: str = "",
+) -> str:
+    """A distinct, ASCII-safe name: bericht_alles-nur-kultur_gruppe-jobcenter-nord_2026-12-02.csv."""
+    parts = []
+    if flt.group_id is not None:
+        parts.append("gruppe-" + (slugify(group_name or "") or str(flt.group_id)))
+    if flt.status is not None:
+        parts.append("status-" + slugify(STATUS_LABELS[flt.status]))
+    if flt.assignment is not None:
+        parts.append("pflicht-" + slugify(_assignment_label(flt.assignment)))
+    if flt.since is not None:
+        parts.append(f"ab-{flt.since.isoformat()}")
+    if flt.until is not None:
+        parts.append(f"bis-{flt.until.isoformat()}")
+    pieces = [
+        stem,
+        slugify(course_id),
+        *(parts or ["alle"]),
+        day.isoformat(),
+        *filter(None, [variant]),
+    ]
+    return "_".join(pieces) + f".{ext}"
 
 
 def learner_dict(row: LearnerRow, standing: Standing | None = None) -> Row:
@@ -248,6 +308,7 @@ async def export_parts(
         min_group=settings.min_group,
         filters=filters,
         generated_at=now,
+        zone=settings.timezone,
     )
     if settings.reports == "named":
         # The rows are read before the first byte goes out, on a connection of the

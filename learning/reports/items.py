@@ -8,32 +8,27 @@ question look harder than it is, and is flagged.
 
 from __future__ import annotations
 
-import json
+__all__ = ["AnswerKey", "Choice", "ItemStats", "OptionCount", "OptionGroups", "item_analysis"]
+
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from learning.reports.answer_text import AnswerKey, Choice, answer_labels, solution_text
 from learning.store.reports import ItemResponse
 
 HARD = 0.30  # facility below this: most learners get it wrong
 EASY = 0.95
 WEAK_DISCRIMINATION = 0.20
 UPPER_LOWER = 0.27
+CHOICE_TYPES = ("single", "multiple")
 
 
 @dataclass(frozen=True, slots=True)
 class OptionCount:
     label: str
     count: int
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """An option of a single or multiple choice question, as the analysis needs it."""
-
-    position: int
-    label: str
-    correct: bool
+    correct: bool = False  # the option is right (choice) or the whole answer was (others)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,25 +55,13 @@ class ItemStats:
     upper_n: int = 0
     lower_n: int = 0
     distractors: tuple[OptionGroups, ...] = field(default=())
+    title: str = ""  # the test page the question stands on
+    solution: str = ""  # the right answer in words
+    known: bool = True  # False: the question is no longer in the course
 
     @property
     def facility_percent(self) -> float:
         return round(100 * self.facility, 1)
-
-
-def _response_keys(response: object, labels: Mapping[int, str]) -> list[str]:
-    if isinstance(response, dict):
-        if isinstance(response.get("selected"), list):
-            return [labels.get(int(p), f"Option {p}") for p in response["selected"] if _is_int(p)]
-        if "text" in response:
-            return [str(response["text"])[:80] or "(leer)"]
-        if isinstance(response.get("positions"), list):
-            return ["Reihenfolge " + "-".join(str(p) for p in response["positions"])]
-        if "matches" in response:
-            return ["Zuordnung " + json.dumps(response["matches"], sort_keys=True)[:80]]
-    if response is None:
-        return ["keine Antwort"]
-    return [str(response)[:80]]
 
 
 def _is_int(value: object) -> bool:
@@ -141,17 +124,28 @@ def distractor_flags(options: Sequence[OptionGroups]) -> tuple[str, ...]:
     )
 
 
+def _chosen(items: Sequence[ItemResponse], key: AnswerKey | None) -> tuple[OptionCount, ...]:
+    counts: Counter[tuple[str, bool]] = Counter()
+    for r in items:
+        counts.update(answer_labels(key, r.response, r.correct))
+    return tuple(OptionCount(label, c, right) for (label, right), c in counts.most_common())
+
+
+def _course_order(ids: Sequence[str], keys: Sequence[AnswerKey]) -> list[str]:
+    """The questions in course order (test page, then question); ids the course lost last."""
+    known = [k.question_id for k in keys if k.question_id in ids]
+    return known + sorted(set(ids) - set(known))
+
+
 def item_analysis(
-    responses: Sequence[ItemResponse],
-    option_labels: Mapping[str, Mapping[int, str]] | None = None,
-    choices: Mapping[str, Sequence[Choice]] | None = None,
+    responses: Sequence[ItemResponse], keys: Sequence[AnswerKey] = ()
 ) -> list[ItemStats]:
     """Statistics per question over submitted attempts (upper and lower 27 % by total score).
 
-    `choices` holds the options of the choice questions that get a distractor view.
+    `keys` are the test's questions in course order: they name the answers, mark the
+    right ones and give single and multiple choice questions a distractor view.
     """
-    option_labels = option_labels or {}
-    choices = choices or {}
+    by_key = {k.question_id: k for k in keys}
     totals = {r.attempt_id: r.total for r in responses}
     ranked = sorted(totals, key=lambda a: (totals[a], a))
     k = max(1, round(UPPER_LOWER * len(ranked))) if len(ranked) >= 2 else 0
@@ -161,8 +155,9 @@ def item_analysis(
     for r in responses:
         by_question[r.question_id].append(r)
     result: list[ItemStats] = []
-    for question_id in sorted(by_question):
+    for question_id in _course_order(list(by_question), keys):
         items = by_question[question_id]
+        key = by_key.get(question_id)
         n = len(items)
         facility = sum(r.correct for r in items) / n
         up = [r.correct for r in items if r.attempt_id in upper]
@@ -170,11 +165,8 @@ def item_analysis(
         discrimination = (
             round(sum(up) / len(up) - sum(low) / len(low), 2) if up and low and k else None
         )
-        counts: Counter[str] = Counter()
-        labels = option_labels.get(question_id, {})
-        for r in items:
-            counts.update(_response_keys(r.response, labels))
-        distractors = distractor_view(items, choices.get(question_id, ()), upper, lower)
+        choices = key.choices if key is not None and key.kind in CHOICE_TYPES else ()
+        distractors = distractor_view(items, choices, upper, lower)
         result.append(
             ItemStats(
                 question_id=question_id,
@@ -182,11 +174,14 @@ def item_analysis(
                 learners=len({r.user_id for r in items}),
                 facility=facility,
                 discrimination=discrimination,
-                options=tuple(OptionCount(label, c) for label, c in counts.most_common()),
+                options=_chosen(items, key),
                 flags=item_flags(facility, discrimination) + distractor_flags(distractors),
                 upper_n=len(up),
                 lower_n=len(low),
                 distractors=distractors,
+                title=key.title if key else "",
+                solution=solution_text(key) if key else "",
+                known=key is not None,
             )
         )
     return result

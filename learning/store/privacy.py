@@ -45,6 +45,7 @@ _EXPORT_TABLES: dict[str, str] = {
     "enrolment_removals": "course_id, enrolled_at, removed_at",
     "sessions": "created_at, last_seen",
     "extra_time": "minutes, percent",
+    "reminder_mails": "day, kind, queued_at",
 }
 
 

@@ -24,14 +24,15 @@ from learning.reports.export import (
     STATUS_COLUMNS,
     STATUS_LABELS,
     ReportView,
+    export_filename,
     export_parts,
+    filter_labels,
     report_view,
 )
 from learning.rules.assignments import STATUS_LABELS as ASSIGNMENT_LABELS
 from learning.rules.assignments import Standing, local_day
 from learning.rules.standings import course_standings
 from learning.store import assignments, reports, users
-from learning.store import audit as audit_store
 from learning.store.db import ExportsBusy
 from learning.web.admin_common import audit, courses
 from learning.web.charts import bar_chart
@@ -174,9 +175,14 @@ async def report_index(request: Request) -> Response:
 
 
 async def report_course(request: Request) -> Response:
+    course = course_or_404(request, request.path_params["course_id"])
+    return await report_page(request, course, "admin/report.html", f"/admin/reports/{course.id}")
+
+
+async def report_page(request: Request, course: Course, template: str, base: str) -> Response:
+    """One course's report; the caller has checked that the user may see it."""
     services = services_of(request)
     settings = services.settings
-    course = course_or_404(request, request.path_params["course_id"])
     flt, raw, errors = parse_filter(request)
     named = settings.reports == "named"
     page_raw = request.query_params.get("seite", "1")
@@ -202,9 +208,10 @@ async def report_course(request: Request) -> Response:
         rows = await _table_page(request, course, flt, page) if named else []
     return render(
         request,
-        "admin/report.html",
+        template,
         {
             "course": course,
+            "report_base": base,
             "named": named,
             "total": total,
             "refusal": figures.refusal,
@@ -248,8 +255,12 @@ async def report_course(request: Request) -> Response:
 
 
 async def report_export(request: Request) -> Response:
+    return await export_response(request, course_or_404(request, request.path_params["course_id"]))
+
+
+async def export_response(request: Request, course: Course) -> Response:
+    """One course's export; the caller has checked that the user may see it."""
     services = services_of(request)
-    course = course_or_404(request, request.path_params["course_id"])
     flt, raw, _errors = parse_filter(request)
     fmt = request.query_params.get("format", "csv")
     if fmt not in FORMATS:
@@ -259,6 +270,8 @@ async def report_export(request: Request) -> Response:
         release = await services.db.export_slot()
     except ExportsBusy:
         raise HTTPException(503, EXPORTS_BUSY) from None
+    now = services.clock()
+    group_name = await _group_name(request, flt.group_id)
     try:
         info, columns, rows = await export_parts(
             services.db,
@@ -267,8 +280,8 @@ async def report_export(request: Request) -> Response:
             course_title=course.title,
             page_ids=_page_ids(course),
             flt=flt,
-            filters={k: v for k, v in raw.items() if v and k not in ("sort", "dir")},
-            now=services.clock(),
+            filters=filter_labels(flt, group_name),
+            now=now,
             standings=await _standings(request, course),
         )
         async with services.db.transaction() as tx:
@@ -276,13 +289,28 @@ async def report_export(request: Request) -> Response:
     except BaseException:
         release()
         raise
-    filename = f"bericht-{course.id}.{fmt}".replace('"', "")
+    filename = export_filename(
+        "bericht",
+        course.id,
+        flt,
+        group_name,
+        day=now.astimezone(services.settings.timezone).date(),
+        ext=fmt,
+        variant="komma" if delimiter == "," and fmt == "csv" else "",
+    )
     return SlotResponse(
         export_stream(fmt, info, columns, rows, delimiter=delimiter),
         release=release,
         media_type=MEDIA_TYPES[fmt],
         headers={"content-disposition": f'attachment; filename="{filename}"'},
     )
+
+
+async def _group_name(request: Request, group_id: int | None) -> str | None:
+    if group_id is None:
+        return None
+    groups = await users.list_groups(services_of(request).db)
+    return next((g.name for g in groups if g.id == group_id), None)
 
 
 class SlotResponse(StreamingResponse):
@@ -311,17 +339,3 @@ class SlotResponse(StreamingResponse):
             )
         finally:
             self._release()
-
-
-async def audit_log(request: Request) -> Response:
-    services = services_of(request)
-    raw = request.query_params.get("seite", "1")
-    page = int(raw) if raw.isdigit() and 0 < len(raw) < 6 else 1
-    page = max(page, 1)
-    size = 100
-    entries = await audit_store.list_entries(services.db, limit=size + 1, offset=(page - 1) * size)
-    return render(
-        request,
-        "admin/audit.html",
-        {"entries": entries[:size], "page": page, "more": len(entries) > size},
-    )

@@ -22,7 +22,9 @@ from learning.content.watch import watch_courses
 from learning.core.clock import Clock, utc_now
 from learning.core.config import Settings
 from learning.core.i18n import Translator
+from learning.mail.sender import MailSender
 from learning.publishing import archive as course_archive
+from learning.reminders.daily import daily_reminders
 from learning.store import answers, sessions, users
 from learning.store import page_views as progress
 from learning.store.checkpoints import BackgroundCheckpoints
@@ -113,6 +115,11 @@ def report_reload(folder: str, result: CompileResult) -> None:
     log.error("Kurs %s: Änderung fehlerhaft, die letzte gute Fassung bleibt online.", folder)
 
 
+def course_titles(services: Services) -> dict[str, str]:
+    catalog = services.catalog
+    return {} if catalog is None else {course.id: course.title for course in catalog.courses}
+
+
 def setup_link(services: Services) -> str:
     token = services.signer.make_link_token("setup")
     return f"{services.settings.public_url}/setup/{token}"
@@ -147,6 +154,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
         caches=build_caches(templates, db, () if settings.reload else settings.caches),
         catalog=Catalog(settings.courses),
         clock=clock,
+        mail=MailSender(db, settings.mail, clock=clock),
     )
 
     @asynccontextmanager
@@ -181,11 +189,27 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
                 )
             stop_cleaning = asyncio.Event()
             cleaner = asyncio.create_task(housekeeping(services, stop_cleaning))
+            # The daily reminders; stopped by the same event, between transactions.
+            reminders = asyncio.create_task(
+                daily_reminders(
+                    services.db,
+                    settings,
+                    lambda: course_titles(services),
+                    services.clock,
+                    stop_cleaning,
+                )
+            )
+            # The outbox's sender: what is due now (also what a crash left), then as queued.
+            sender = asyncio.create_task(services.mail.run(stop_cleaning))
             try:
                 yield
             finally:
                 stop_cleaning.set()
                 await cleaner
+                await reminders
+                # A batch in flight may wait for a slow server; its claims simply expire.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(sender, 5)
                 await _stop_watching(watcher, stop_watching)
         finally:
             # Callers wait for their group commit, so this only drains what is queued.

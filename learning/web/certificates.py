@@ -28,8 +28,9 @@ async def download(request: Request) -> Response:
     # Imported here, not at start-up: fpdf and its fonts take most of a second to
     # import, and the server should answer its first request long before anyone
     # downloads a certificate.
-    from learning.reports.certificate_pdf import certificate_pdf
+    from learning.reports.certificate_pdf import Issuer, certificate_pdf
 
+    settings = services.settings
     body = certificate_pdf(
         learner_name=certificate.learner_name,
         course_title=certificate.course_title,
@@ -38,8 +39,10 @@ async def download(request: Request) -> Response:
         duration_minutes=certificate.duration,
         topics=certificate.topics,
         code=certificate.code,
-        verify_url=f"{services.settings.public_url}/verify/{certificate.code}",
+        verify_url=f"{settings.public_url}/verify/{certificate.code}",
         valid_until=_day(certificate.valid_until),
+        issuer=Issuer(settings.org_name, settings.org_logo),
+        scope=course.scope,
     )
     return Response(
         body,

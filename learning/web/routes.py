@@ -14,6 +14,7 @@ from learning.core.config import Settings
 from learning.web import (
     account,
     admin_assignments,
+    admin_audit,
     admin_enrolments,
     admin_extra_time,
     admin_groups,
@@ -32,6 +33,7 @@ from learning.web import (
     password_change,
     test_answers,
     trainer,
+    trainer_results,
 )
 from learning.web.guards import ADMIN, ANYONE, LEARNER, SIGNED_IN, STAFF, get, post
 
@@ -87,7 +89,12 @@ def routes(settings: Settings) -> list[BaseRoute]:
         get("/trainer", trainer.trainer_index, STAFF),
         get("/trainer/{course_id}", trainer.trainer_course, STAFF),
         get("/trainer/{course_id}/preview/{page_id}", trainer.trainer_preview, STAFF),
+        get("/trainer/{course_id}/abschlusstest", trainer.trainer_test_preview, STAFF),
         get("/trainer/{course_id}/items", trainer.trainer_items, STAFF),
+        get("/trainer/{course_id}/bericht", trainer_results.trainer_report, STAFF),
+        get("/trainer/{course_id}/bericht/export", trainer_results.trainer_report_export, STAFF),
+        post("/admin/courses/{course_id}/trainers", trainer_results.assign_trainer, ADMIN),
+        post("/admin/courses/{course_id}/trainers/{user_id:id}/remove", trainer_results.unassign_trainer, ADMIN),
         post("/admin/courses/{course_id}/retire", trainer.trainer_retire, ADMIN),
         post("/admin/courses/{course_id}/reinstate", trainer.trainer_reinstate, ADMIN),
         # Admins: accounts, groups, import, reports, audit log.
@@ -120,7 +127,8 @@ def routes(settings: Settings) -> list[BaseRoute]:
         get("/admin/reports", admin_reports.report_index, ADMIN),
         get("/admin/reports/{course_id}", admin_reports.report_course, ADMIN),
         get("/admin/reports/{course_id}/export", admin_reports.report_export, ADMIN),
-        get("/admin/audit", admin_reports.audit_log, ADMIN),
+        get("/admin/audit", admin_audit.audit_log, ADMIN),
+        get("/admin/audit/export", admin_audit.audit_export, ADMIN),
         Mount("/static", StaticFiles(directory=str(settings.static)), name="static"),
     ]
     # fmt: on

@@ -10,6 +10,7 @@ from learning.accounts.signing import Signer
 from learning.core.clock import Clock, utc_now
 from learning.core.config import Settings
 from learning.core.i18n import Translator
+from learning.mail.sender import MailSender
 from learning.store.answers import NewAnswer
 from learning.store.db import Database
 from learning.store.group_commit import GroupCommit
@@ -36,5 +37,7 @@ class Services:
     session_touches: GroupCommit[SessionTouch]
     # Every render and report cache (web/caches.py).
     caches: Caches
+    # The outbox's sender (mail/sender.py), run by the lifespan.
+    mail: MailSender
     catalog: Catalog | None = None
     clock: Clock = field(default=utc_now)

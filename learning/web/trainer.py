@@ -12,8 +12,9 @@ from learning.content.catalog import MISSING_CODE, Catalog
 from learning.content.model import CompileResult, Course, Page, Question
 from learning.content.orphans import find_orphans
 from learning.core.i18n import N_
-from learning.reports.items import Choice, item_analysis
-from learning.store import course_sources, reports
+from learning.reports.items import AnswerKey, Choice, item_analysis
+from learning.store import course_sources, course_trainers, reports
+from learning.web import trainer_results
 from learning.web.admin_common import audit
 from learning.web.csrf import csrf_token
 from learning.web.flash import redirect
@@ -60,7 +61,8 @@ def _status(
 
 
 async def trainer_index(request: Request) -> Response:
-    return render(request, "trainer/index.html", {"status": _compile_status(request)})
+    own = await trainer_results.own_courses(request)
+    return render(request, "trainer/index.html", {"status": _compile_status(request), "own": own})
 
 
 async def trainer_course(request: Request) -> Response:
@@ -75,8 +77,19 @@ async def trainer_course(request: Request) -> Response:
         rows.append({"kind": kind, "id": ident, "learners": counts[kind][ident]})
     catalog = services.catalog
     status = _status(catalog, course.id, course) if catalog is not None else None
+    visible = await trainer_results.visible_course_ids(request)
+    admin = visible is None
     return render(
-        request, "trainer/course.html", {"course": course, "orphans": rows, "status": status}
+        request,
+        "trainer/course.html",
+        {
+            "course": course,
+            "orphans": rows,
+            "status": status,
+            "results": admin or course.id in (visible or ()),
+            "trainers": await course_trainers.trainers_of(services.db, course.id) if admin else [],
+            "candidates": await course_trainers.candidates(services.db, course.id) if admin else [],
+        },
     )
 
 
@@ -132,6 +145,9 @@ async def trainer_preview(request: Request) -> Response:
     lesson = None if page is None else course.lesson_of(page.id)
     if page is None or lesson is None:
         raise HTTPException(404, N_("Diese Seite gibt es in diesem Kurs nicht."))
+    if lesson.kind == "test":
+        # Learners never see a test page alone: the whole test, at this page's part.
+        return redirect(request, f"/trainer/{course.id}/abschlusstest#teil-{page.id}")
     pages = course.content_pages if lesson.kind == "lesson" else lesson.pages
     prev_page, next_page = _neighbours(pages, page)
     services = services_of(request)
@@ -159,29 +175,41 @@ async def trainer_preview(request: Request) -> Response:
     return render(request, "page.html", parts)
 
 
-def _choices(question: Question) -> tuple[Choice, ...]:
-    """The options a distractor view counts: those of single and multiple choice."""
-    if question.type not in ("single", "multiple"):
-        return ()
-    return tuple(Choice(o.position, o.text, o.correct) for o in question.options)
+async def trainer_test_preview(request: Request) -> Response:
+    """The final test as learners' attempts show it: every part in one form, inert."""
+    course = course_or_404(request, request.path_params["course_id"])
+    test = course.test
+    if test is None:
+        raise HTTPException(404, N_("Dieser Kurs hat keinen Abschlusstest."))
+    sections = [{"page": p, "drawn": test.draw_count(p)} for p in test.pages]
+    count = sum(test.draw_count(p) for p in test.pages)
+    context = {"course": course, "test": test, "sections": sections, "count": count}
+    return render(request, "trainer/test_preview.html", context)
+
+
+def _answer_key(question: Question, title: str) -> AnswerKey:
+    """What the item analysis needs of a question: option texts, the right answer."""
+    return AnswerKey(
+        question.id,
+        question.type,
+        tuple(Choice(o.position, o.text, o.correct, o.order, o.match) for o in question.options),
+        {c.position: c.text for c in question.match_choices},
+        title,
+    )
 
 
 async def trainer_items(request: Request) -> Response:
     services = services_of(request)
     settings = services.settings
-    course = course_or_404(request, request.path_params["course_id"])
+    course = await trainer_results.results_course(request)
     responses = await reports.item_responses(services.db, course.id)
-    labels: dict[str, dict[int, str]] = {}
-    choices: dict[str, tuple[Choice, ...]] = {}
-    stems: dict[str, str] = {}
     test = course.test
-    if test is not None:
-        for page in test.pages:
-            for q in page.questions:
-                labels[q.id] = {o.position: o.text for o in q.options}
-                choices[q.id] = _choices(q)
-                stems[q.id] = q.stem_html
-    items = item_analysis(responses, labels, choices)
+    # Course order: the test's pages in order, the questions of each page in order.
+    keys = [
+        _answer_key(q, page.title) for page in (test.pages if test else ()) for q in page.questions
+    ]
+    stems = {q.id: q.stem_html for page in (test.pages if test else ()) for q in page.questions}
+    items = item_analysis(responses, keys)
     aggregate = settings.reports == "aggregate"
     shown = [i for i in items if not aggregate or i.learners >= settings.min_group]
     return render(

@@ -130,6 +130,12 @@ CASES = [
         "01-a.md",
         "time_limit",
     ),
+    Case(
+        "E137",
+        {"course.md": COURSE_MD.replace("duration: 10", "duration: 10\nscope: vier Stunden")},
+        "course.md",
+        "scope:",
+    ),
     Case("E201", {"01-a.md": lesson("Einleitung ohne Seite.\n\n## Seite\n")}, "01-a.md", "Einl"),
     Case(
         "E202",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -96,6 +97,7 @@ def test_timezone_and_reminder_settings() -> None:
     )
     assert settings.timezone.key == "Europe/Vienna"
     assert (settings.reminder_hour, settings.reminder_digest) == (18, "weekly")
+    assert settings_from_env({**key, "LEARNING_REMINDER_HOUR": "off"}).reminder_hour is None
 
 
 @pytest.mark.parametrize(
@@ -111,3 +113,31 @@ def test_timezone_and_reminder_settings() -> None:
 def test_bad_reminder_settings_name_the_variable(name: str, value: str) -> None:
     with pytest.raises(ConfigError, match=name):
         settings_from_env({"LEARNING_SECRET_KEY": "k" * 32, name: value})
+
+
+def test_timezone_default_and_from_environment() -> None:
+    key = {"LEARNING_SECRET_KEY": "k" * 32}
+    assert settings_from_env(key).timezone == ZoneInfo("Europe/Berlin")
+    settings = settings_from_env({**key, "LEARNING_TIMEZONE": "Europe/Vienna"})
+    assert settings.timezone == ZoneInfo("Europe/Vienna")
+    for bad in ("Mars/Olympus", "../etc/passwd", ""):
+        with pytest.raises(ConfigError, match="LEARNING_TIMEZONE: unbekannte Zeitzone"):
+            settings_from_env({**key, "LEARNING_TIMEZONE": bad})
+
+
+def test_organisation_name_and_logo_are_checked_at_start(tmp_path: Path) -> None:
+    key = {"LEARNING_SECRET_KEY": "k" * 32}
+    png = tmp_path / "logo.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
+    settings = settings_from_env(
+        {**key, "LEARNING_ORG_NAME": " Stadt Leipzig ", "LEARNING_ORG_LOGO": str(png)}
+    )
+    assert settings.org_name == "Stadt Leipzig" and settings.org_logo == png
+    text = tmp_path / "logo.txt"
+    text.write_text("kein Bild", encoding="utf-8")
+    with pytest.raises(ConfigError, match="kein PNG- oder JPEG-Bild"):
+        settings_from_env({**key, "LEARNING_ORG_LOGO": str(text)})
+    with pytest.raises(ConfigError, match="lässt sich nicht lesen"):
+        settings_from_env({**key, "LEARNING_ORG_LOGO": str(tmp_path / "fehlt.png")})
+    with pytest.raises(ConfigError, match="LEARNING_ORG_NAME"):
+        settings_from_env({**key, "LEARNING_ORG_NAME": "  "})

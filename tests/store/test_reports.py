@@ -120,7 +120,18 @@ async def test_item_analysis(db: Database) -> None:
     items = {
         i.question_id: i
         for i in item_stats.item_analysis(
-            responses, {"t-q1": {1: "Werte", 2: "Kleidung", 3: "Essen"}}
+            responses,
+            [
+                item_stats.AnswerKey(
+                    "t-q1",
+                    "single",
+                    (
+                        item_stats.Choice(1, "Werte", True),
+                        item_stats.Choice(2, "Kleidung", False),
+                        item_stats.Choice(3, "Essen", False),
+                    ),
+                )
+            ],
         )
     }
     q1, q2, q3 = items["t-q1"], items["t-q2"], items["t-q3"]

@@ -43,6 +43,9 @@ async def test_admin_and_trainer_pages_are_valid_html(
         "trainer": "/trainer",
         "course": "/trainer/fixture-kurs",
         "items": "/trainer/fixture-kurs/items",
+        "trainer_report": "/trainer/fixture-kurs/bericht",
+        "test_preview": "/trainer/fixture-kurs/abschlusstest",
+        "audit_filtered": "/admin/audit?aktion=user.create&person=x&von=2026-01-01&bis=2026-12-31",
     }.items():
         response = await client.get(path)
         assert response.status_code == 200, path

@@ -357,5 +357,6 @@ async def test_audit_page_lists_actions(client: httpx.AsyncClient, login_as: Log
     assert empty.status_code == 400
     page = soup(await client.get("/admin/audit"))
     rows = page.select("#audit-table tbody tr")
-    assert rows[0].find_all("td")[1].get_text() == "group.create"
+    assert rows[0].find_all("td")[1].get_text() == "Gruppe angelegt"
+    assert rows[0]["data-action"] == "group.create"
     assert page.find("b") is None

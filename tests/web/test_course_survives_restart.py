@@ -194,4 +194,4 @@ async def test_a_missing_folder_keeps_serving_until_the_course_is_retired(
             assert (await enrol(newcomer)).status_code == 403
         async with signed_in(app, ADMIN) as admin:
             audit = soup(await admin.get("/admin/audit")).get_text(" ", strip=True)
-        assert "course.retire" in audit
+        assert "Kurs ausgemustert" in audit

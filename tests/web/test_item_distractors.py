@@ -14,11 +14,12 @@ from tests.admin_support import (
     FakeOption,
     FakePage,
     FakeQuestion,
+    assign_trainer,
     install_catalog,
     make_course,
     seed_known,
 )
-from tests.conftest import LoginAs, select_tag, soup, tag
+from tests.conftest import LoginAs, select_tag, soup
 
 
 def _with_unpicked_option() -> FakeCourse:
@@ -38,7 +39,7 @@ def _with_unpicked_option() -> FakeCourse:
 def _rows(section: Tag) -> list[list[str]]:
     table = select_tag(section, "table.distractors")
     return [
-        [c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
+        [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
         for tr in table.select("tbody tr")
     ]
 
@@ -48,9 +49,10 @@ async def test_items_page_shows_options_by_group_and_flags_an_unpicked_distracto
 ) -> None:
     install_catalog(services, _with_unpicked_option())
     await seed_known(services.db)
-    await login_as("trainer")
+    trainer = await login_as("trainer")
+    await assign_trainer(services.db, trainer.id)
     page = soup(await client.get("/trainer/kurs-a/items"))
-    items = {tag(s, "h2").get_text(strip=True): s for s in page.select("section.item")}
+    items = {str(s["data-question"]): s for s in page.select("section.item")}
     q1 = items["t-q1"]
     # Six attempts: two in each 27 % group (scores 90 and 100; 40 and 50).
     headers = [
@@ -58,10 +60,10 @@ async def test_items_page_shows_options_by_group_and_flags_an_unpicked_distracto
     ]
     assert headers == ["Antwort", "richtig?", "Obere Gruppe (2)", "Untere Gruppe (2)", "Alle"]
     assert _rows(q1) == [
-        ["Werte", "richtig", "2", "0", "3"],
-        ["Kleidung", "falsch", "0", "2", "2"],
-        ["Essen", "falsch", "0", "0", "1"],
-        ["Musik", "falsch", "0", "0", "0"],
+        ["Werte", "✓ richtig", "2", "0", "3"],
+        ["Kleidung", "✗ falsch", "0", "2", "2"],
+        ["Essen", "✗ falsch", "0", "0", "1"],
+        ["Musik", "✗ falsch", "0", "0", "0"],
     ]
     flags = [li.get_text() for li in q1.select(".flags li")]
     assert (
@@ -81,7 +83,8 @@ class TestSmallGroups:
     ) -> None:
         install_catalog(services, _with_unpicked_option())
         await seed_known(services.db)
-        await login_as("trainer")
+        trainer = await login_as("trainer")
+        await assign_trainer(services.db, trainer.id)
         page = soup(await client.get("/trainer/kurs-a/items"))
         assert page.select("table.distractors") == []
         assert "Musik" not in page.get_text()

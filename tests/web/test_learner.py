@@ -397,6 +397,7 @@ async def test_certificate_pdf_and_public_verification(
     assert pdf.status_code == 200
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+    assert f"/Author ({services.settings.org_name})".encode() in pdf.content, "the issuer"
     code = await services.db.scalar("SELECT code FROM certificates")
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=client._transport.app),  # type: ignore[attr-defined]

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 import httpx
 import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
+from learning.core.clock import FrozenClock
 from learning.core.config import Settings
 from learning.web.services import Services
 from tests.admin_support import add_user, enrol, install_catalog, seed_known, view
 from tests.conftest import LoginAs, attr, select_tag, soup
+from tests.helpers import split_export
 
 
 def figures(page: BeautifulSoup) -> dict[str, str]:
@@ -27,11 +28,6 @@ def table(page: BeautifulSoup, table_id: str) -> list[list[str]]:
         [cell.get_text(strip=True) for cell in tr.find_all(["th", "td"])]
         for tr in page.select(f"#{table_id} tbody tr")
     ]
-
-
-def csv_rows(response: httpx.Response) -> list[list[str]]:
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
 
 
 class TestAggregateMode:
@@ -99,13 +95,18 @@ class TestAggregateMode:
             )
 
     async def test_exports_carry_the_mode_and_group_rows(
-        self, client: httpx.AsyncClient, login_as: LoginAs, services: Services
+        self, client: httpx.AsyncClient, login_as: LoginAs, services: Services, clock: FrozenClock
     ) -> None:
+        clock.now = datetime(2026, 2, 28, 23, 30, tzinfo=UTC)  # 1 March in Berlin
         install_catalog(services)
         await seed_known(services.db)
         await login_as("admin")
-        rows = csv_rows(await client.get("/admin/reports/kurs-a/export", params={"format": "csv"}))
-        assert rows[1][0].startswith("# Berichtsmodus: aggregate")
+        export = await client.get("/admin/reports/kurs-a/export", params={"format": "csv"})
+        rows, facts = split_export(export.content)
+        assert facts["Berichtsmodus"].startswith("aggregate")
+        assert export.headers["content-disposition"] == (
+            'attachment; filename="bericht_kurs-a_alle_2026-03-01.csv"'
+        )
         header = rows.index(
             [
                 "Gruppe",
@@ -134,8 +135,9 @@ class TestNamedMode:
         return settings.with_overrides(reports="named")
 
     async def test_learner_table_filter_and_sort(
-        self, client: httpx.AsyncClient, login_as: LoginAs, services: Services
+        self, client: httpx.AsyncClient, login_as: LoginAs, services: Services, clock: FrozenClock
     ) -> None:
+        clock.now = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
         install_catalog(services)
         await seed_known(services.db)
         await login_as("admin")
@@ -162,18 +164,27 @@ class TestNamedMode:
         assert isinstance(n1[4], int | float) and n1[4] == 100
         assert isinstance(n1[7], int | float) and n1[7] == 80
         assert n1[8] == 2
-        assert isinstance(n1[9], datetime) and n1[9] == datetime(2026, 2, 10, 12, 0)
+        assert isinstance(n1[9], datetime) and n1[9] == datetime(2026, 2, 10, 13, 0)
         assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:K4"
 
-        rows = csv_rows(
-            await client.get("/admin/reports/kurs-a/export", params={**params, "format": "csv"})
+        export = await client.get(
+            "/admin/reports/kurs-a/export", params={**params, "format": "csv"}
         )
-        assert rows[1][0].startswith("# Berichtsmodus: named")
-        assert [r[0] for r in rows[5:]] == ["Person n2", "Person n1", "Person n3"]
+        rows, facts = split_export(export.content)
+        assert rows[0][-2] == "Abgeschlossen am (Europe/Berlin)"
+        assert [r[0] for r in rows[1:]] == ["Person n2", "Person n1", "Person n3"]
+        assert rows[2][4] == "100" and rows[2][-2] == "10.02.2026 13:00"
+        assert facts["Berichtsmodus"].startswith("named")
+        assert facts["Filter"] == "Gruppe: Amt Nord, Status: abgeschlossen"
+        assert export.headers["content-disposition"] == (
+            'attachment; filename="bericht_kurs-a_gruppe-amt-nord_status-abgeschlossen'
+            '_2026-03-01.csv"'
+        )
         comma = await client.get(
             "/admin/reports/kurs-a/export", params={**params, "format": "csv", "delimiter": "comma"}
         )
         assert "Person n2,Person" not in comma.text and ",abgeschlossen," in comma.text
+        assert "_2026-03-01_komma.csv" in comma.headers["content-disposition"]
 
     async def test_formula_and_script_payloads(
         self, client: httpx.AsyncClient, login_as: LoginAs, services: Services
@@ -192,7 +203,9 @@ class TestNamedMode:
             "p@example.org",
             "<script>alert(1)</script>",
         ]
-        rows = csv_rows(await client.get("/admin/reports/kurs-a/export", params={"format": "csv"}))
+        rows, _ = split_export(
+            (await client.get("/admin/reports/kurs-a/export", params={"format": "csv"})).content
+        )
         assert rows[-1][0] == "'" + payload
         sheet = openpyxl.load_workbook(
             io.BytesIO(

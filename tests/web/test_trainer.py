@@ -13,6 +13,7 @@ from learning.web.services import Services
 from tests.admin_support import (
     FakeDiagnostic,
     FakeResult,
+    assign_trainer,
     install_catalog,
     make_course,
     seed_known,
@@ -61,12 +62,19 @@ async def test_preview_renders_the_page_and_records_nothing(
     assert services.catalog is not None
     course = services.catalog.get("fixture-kurs")
     assert course is not None and course.test is not None
-    for page in (course.content_pages[1], course.test.pages[0]):
-        response = await client.get(f"/trainer/fixture-kurs/preview/{page.id}")
-        assert response.status_code == 200, page.id
-        html = soup(response)
-        assert tag(html, "h1").get_text() == page.title
-        assert "Vorschau" in select_tag(html, "p.notice").get_text()
+    page = course.content_pages[1]
+    response = await client.get(f"/trainer/fixture-kurs/preview/{page.id}")
+    assert response.status_code == 200, page.id
+    html = soup(response)
+    assert tag(html, "h1").get_text() == page.title
+    assert "Vorschau" in select_tag(html, "p.notice").get_text()
+    # A test page is never shown alone to learners: its preview is the whole test.
+    part = course.test.pages[0]
+    moved = await client.get(f"/trainer/fixture-kurs/preview/{part.id}")
+    assert moved.status_code == 303
+    assert moved.headers["location"] == f"/trainer/fixture-kurs/abschlusstest#teil-{part.id}"
+    whole = await client.get("/trainer/fixture-kurs/abschlusstest")
+    assert "Vorschau" in select_tag(soup(whole), "p.notice").get_text()
     assert await services.db.scalar("SELECT count(*) FROM page_views") == 0
     session = await services.db.fetchone("SELECT last_page_id FROM sessions")
     assert session is not None
@@ -95,7 +103,7 @@ async def test_course_page_lists_orphaned_ids(
     await login_as("trainer")
     page = soup(await client.get("/trainer/kurs-a"))
     rows = [
-        [c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
+        [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
         for tr in page.select("#orphan-table tbody tr")
     ]
     assert rows == [["Seite", "old-page", "1"], ["Frage", "old-q", "1"]]
@@ -110,15 +118,33 @@ async def test_item_analysis_shows_figures_and_flags(
     await seed_known(services.db)
     await login_as("admin")
     page = soup(await client.get("/trainer/kurs-a/items"))
-    items = {tag(s, "h2").get_text(strip=True): s for s in page.select("section.item")}
-    assert set(items) == {"t-q1", "t-q2", "t-q3"}, "5 learners reach the minimum of 5"
+    sections = page.select("section.item")
+    items = {str(s["data-question"]): s for s in sections}
+    assert list(items) == ["t-q1", "t-q2", "t-q3"], "5 learners reach the minimum of 5"
+    assert [tag(s, "h2").get_text(strip=True) for s in sections] == [
+        "Frage 1: Test",
+        "Frage 2: Test",
+        "Frage 3: Test",
+    ]
     q1 = {dd["data-key"]: dd.get_text(strip=True) for dd in items["t-q1"].select("dd")}
     assert q1 == {"n": "6", "facility": "50", "discrimination": "1"}
     options = [
-        [c.get_text(strip=True) for c in tr.find_all(["th", "td"])]
+        [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
         for tr in items["t-q1"].select("table.chosen tbody tr")
     ]
-    assert options == [["Werte", "3"], ["Kleidung", "2"], ["Essen", "1"]]
+    assert options == [
+        ["Werte", "✓ richtig", "3"],
+        ["Kleidung", "✗ falsch", "2"],
+        ["Essen", "✗ falsch", "1"],
+    ]
+    solution = select_tag(items["t-q1"], ".solution").get_text(" ", strip=True)
+    assert solution == "Richtige Antwort: Werte"
+    overview = [
+        [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
+        for tr in page.select("#items-overview tbody tr")
+    ]
+    assert [row[0] for row in overview] == ["Frage 1", "Frage 2", "Frage 3"]
+    assert overview[0][2] == "50" and overview[2][4] == "2"
     flags = [li.get_text() for li in items["t-q3"].select(".flags li")]
     assert "wird von 100% falsch beantwortet: Formulierung prüfen" in flags
     assert "trennt nicht zwischen starken und schwachen Teilnehmenden" in flags
@@ -134,7 +160,8 @@ class TestSmallGroups:
     ) -> None:
         install_catalog(services, make_course())
         await seed_known(services.db)
-        await login_as("trainer")
+        trainer = await login_as("trainer")
+        await assign_trainer(services.db, trainer.id)
         page = soup(await client.get("/trainer/kurs-a/items"))
         assert page.select("section.item") == []
         assert "3 Fragen" in select_tag(page, "#items-hidden").get_text()

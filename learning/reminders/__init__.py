@@ -1,0 +1,1 @@
+"""Reminders: the daily run that mails learners what is due and admins the overdue digest."""
