@@ -22,6 +22,7 @@ from learning.reports.export import (
 )
 from learning.rules.assignments import local_day
 from learning.rules.standings import course_standings
+from learning.store.assignments import STATUSES
 
 if TYPE_CHECKING:
     from learning.content.catalog import Catalog
@@ -115,7 +116,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 group_id = await reports.group_id_by_name(db, args.group)
                 if group_id is None:
                     return fail(f"Gruppe {args.group!r} gibt es nicht.")
-            flt = reports.LearnerFilter(group_id=group_id)
+            flt = reports.LearnerFilter(group_id=group_id, assignment=args.pflicht)
             filters = filter_labels(flt, args.group)
             now = utc_now()
             course = catalog.get(args.course_id) if args.course_id else None
@@ -232,6 +233,11 @@ def add_admin_commands(
     report.add_argument("course_id", nargs="?", help="ohne Angabe: Übersicht aller Kurse")
     report.add_argument("--format", choices=FORMATS, default="csv")
     report.add_argument("--group", help="nur diese Gruppe (Name)")
+    report.add_argument(
+        "--pflicht",
+        choices=STATUSES,
+        help="nur Lernende mit diesem Status der Pflichtschulung (Spalten Frist, Pflichtschulung)",
+    )
     report.add_argument("--delimiter", choices=["semicolon", "comma"], default="semicolon")
     report.add_argument("-o", "--output", help="Zieldatei (Standard: Standardausgabe)")
     report.set_defaults(func=cmd_report)

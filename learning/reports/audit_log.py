@@ -44,12 +44,18 @@ ACTION_LABELS: dict[str, str] = {
     "course.trainer_assign": N_("Trainer:in einem Kurs zugeordnet"),
     "course.trainer_unassign": N_("Zuordnung einer Trainer:in aufgehoben"),
     "data.purge": N_("Alte Lerndaten gelöscht"),
+    "assignment.create": N_("Kurs mit Frist zugewiesen"),
+    "assignment.remove": N_("Zuweisung entfernt"),
+    "enrolment.remove": N_("Aus einem Kurs abgemeldet"),
+    "mail.queued": N_("E-Mail zum Versand vorgemerkt"),
+    "reminders.run": N_("Erinnerungen verschickt"),
 }
 
 TARGET_LABELS: dict[str, str] = {
     "user": N_("Konto"),
     "group": N_("Gruppe"),
     "course": N_("Kurs"),
+    "assignment": N_("Zuweisung"),
 }
 
 DETAIL_LABELS: dict[str, str] = {

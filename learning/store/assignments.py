@@ -9,11 +9,16 @@ enrolled in the course, who is the assigned user or a current member of the assi
 group. It carries every fact that `rules/assignments.py` needs to compute the due
 date and the status (pure functions, no SQL): read them there, not here.
 
+    from learning.rules.assignments import effective, first_due
     from learning.store import assignments
     rows = await assignments.learner_assignments(db, course_id="ikk")  # or user_id=...
-    for row in rows:
-        due = rules.assignments.due_date(row, tz)
-        state = rules.assignments.status(row, today, tz)
+    for facts, standing in effective(rows, today, tz):  # one per (learner, course)
+        standing.status, standing.due, standing.valid_until, standing.overdue_since
+
+`learner_assignments` and its types live in `store/assignment_facts.py` and are
+re-exported here. Writers: `create`, `target_learners` + `enrol_targets`, `remove`;
+readers for the admin: `get`, `list_assignments`. The status vocabulary (`STATUSES`,
+`STATUS_LABELS`) is here so that rules and reports share it.
 """
 
 from __future__ import annotations
@@ -24,7 +29,10 @@ from typing import Literal
 
 from learning.core.clock import from_db, to_db
 from learning.core.i18n import N_
+from learning.store.assignment_facts import DueRule, LearnerAssignment, due_of, learner_assignments
 from learning.store.db import INTEGRITY_ERRORS, Database, Row, Transaction
+
+__all__ = ["DueRule", "LearnerAssignment", "learner_assignments"]
 
 # The assignment statuses `rules/assignments.standing` computes, in report order.
 Status = Literal[
@@ -53,18 +61,6 @@ class AlreadyAssigned(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class DueRule:
-    """A fixed local date, or a number of days after the assignment (or joining)."""
-
-    on: date | None = None
-    days: int | None = None
-
-    def __post_init__(self) -> None:
-        if (self.on is None) == (self.days is None):
-            raise ValueError("exactly one of on and days")
-
-
-@dataclass(frozen=True, slots=True)
 class Assignment:
     id: int
     course_id: str
@@ -80,43 +76,6 @@ class Assignment:
     removed_at: datetime | None
     # Learners it applies to now (active, enrolled, in the group or the user).
     learners: int
-
-
-@dataclass(frozen=True, slots=True)
-class LearnerAssignment:
-    """One learner under one live assignment: the facts its due date and status need."""
-
-    assignment_id: int
-    course_id: str
-    user_id: int
-    name: str
-    email: str
-    locale: str | None
-    group_id: int | None
-    due: DueRule
-    renew_months: int | None
-    reminders: str | None
-    # When the assignment began for this learner: its creation, or the learner's
-    # joining of the assigned group if that was later (UTC).
-    assigned_at: datetime
-    # Any page view, answer or submitted attempt in the course.
-    started: bool
-    # The first completion (UTC), kept for good.
-    completed_at: datetime | None
-    # The current certificate: issued (UTC, a renewal re-issues it) and its last
-    # valid local day (None: no expiry recorded).
-    certified_at: datetime | None
-    valid_until: date | None
-    # The last valid day of the certificate the current one replaced (renewals).
-    previous_valid_until: date | None
-
-
-def _date(text: str | None) -> date | None:
-    return None if text is None else date.fromisoformat(text)
-
-
-def _due(row: Row) -> DueRule:
-    return DueRule(on=_date(row["due_on"]), days=row["due_days"])
 
 
 async def create(
@@ -222,7 +181,7 @@ def _assignment(row: Row) -> Assignment:
         group_name=row["group_name"],
         user_id=row["user_id"],
         user_name=row["user_name"],
-        due=_due(row),
+        due=due_of(row),
         renew_months=row["renew_months"],
         reminders=row["reminders"],
         created_by=row["created_by"],
@@ -255,85 +214,12 @@ async def list_assignments(
     return [_assignment(row) for row in rows]
 
 
-# One row per (live assignment, learner): the direct ones, then the group ones with the
-# member's joining of the group when it came after the assignment.
-_LEARNER_SELECT = """
-WITH targets AS (
-    SELECT a.id AS aid, a.user_id AS uid, a.created_at AS since
-    FROM assignments a WHERE a.removed_at IS NULL AND a.user_id IS NOT NULL {direct}
-    UNION ALL
-    SELECT a.id, u.id,
-        CASE WHEN m.joined_at > a.created_at THEN m.joined_at ELSE a.created_at END
-    FROM assignments a JOIN users u ON u.group_id = a.group_id
-    LEFT JOIN group_memberships m ON m.user_id = u.id AND m.group_id = u.group_id
-        AND m.left_at IS NULL
-    WHERE a.removed_at IS NULL AND a.group_id IS NOT NULL {grouped}
-)
-SELECT a.id AS assignment_id, a.course_id, a.due_on, a.due_days, a.renew_months,
-    a.reminders, t.since, u.id AS user_id, u.name, u.email, u.locale, u.group_id,
-    ca.last_activity, ca.completed_at, c.issued_at, c.valid_until,
-    (SELECT max(r.valid_until) FROM certificates_replaced r
-        WHERE r.user_id = u.id AND r.course_id = a.course_id) AS previous_valid_until
-FROM targets t
-JOIN assignments a ON a.id = t.aid
-JOIN users u ON u.id = t.uid AND u.role = 'learner' AND u.active = 1 AND u.anonymised = 0
-JOIN enrolments e ON e.user_id = u.id AND e.course_id = a.course_id
-LEFT JOIN course_activity ca ON ca.user_id = u.id AND ca.course_id = a.course_id
-LEFT JOIN certificates c ON c.user_id = u.id AND c.course_id = a.course_id
-ORDER BY u.id, a.course_id, a.id
-"""
-
-
-def _learner(row: Row) -> LearnerAssignment:
-    return LearnerAssignment(
-        assignment_id=row["assignment_id"],
-        course_id=row["course_id"],
-        user_id=row["user_id"],
-        name=row["name"],
-        email=row["email"],
-        locale=row["locale"],
-        group_id=row["group_id"],
-        due=_due(row),
-        renew_months=row["renew_months"],
-        reminders=row["reminders"],
-        assigned_at=from_db(row["since"]),
-        started=row["last_activity"] is not None,
-        completed_at=None if row["completed_at"] is None else from_db(row["completed_at"]),
-        certified_at=None if row["issued_at"] is None else from_db(row["issued_at"]),
-        valid_until=_date(row["valid_until"]),
-        previous_valid_until=_date(row["previous_valid_until"]),
+async def version(db: Database) -> tuple[int, int, str]:
+    """Changes whenever an assignment is created or removed (a cache key)."""
+    row = await db.fetchone(
+        "SELECT count(*), coalesce(max(id), 0), coalesce(max(removed_at), '') FROM assignments"
     )
-
-
-async def learner_assignments(
-    db: Database | Transaction,
-    *,
-    user_id: int | None = None,
-    course_id: str | None = None,
-    assignment_id: int | None = None,
-) -> list[LearnerAssignment]:
-    """Every (live assignment, learner) pair, narrowed by learner, course or assignment.
-
-    A learner under two assignments of one course (their own and their group's) gets
-    two rows; `rules.assignments.effective` picks the one that counts.
-    Scope it: a learner's page passes their own user_id, nothing else.
-    """
-    direct: list[str] = []
-    grouped: list[str] = []
-    params: list[object] = []
-    for column, value in (("a.course_id", course_id), ("a.id", assignment_id)):
-        if value is not None:
-            direct.append(f"AND {column} = ?")
-            grouped.append(f"AND {column} = ?")
-            params.append(value)
-    if user_id is not None:
-        direct.append("AND a.user_id = ?")
-        grouped.append("AND u.id = ?")
-        params.append(user_id)
-    sql = _LEARNER_SELECT.format(direct=" ".join(direct), grouped=" ".join(grouped))
-    # The same filters in both halves of the union: the values twice, in order.
-    rows = await db.fetchall(sql, [*params, *params])
-    return [_learner(row) for row in rows]
+    return (0, 0, "") if row is None else (int(row[0]), int(row[1]), str(row[2]))
 
 
 async def set_validity(

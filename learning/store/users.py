@@ -73,7 +73,7 @@ async def get_user(db: Database | Transaction, user_id: int) -> User:
     return user_from_row(row)
 
 
-async def find_user_by_email(db: Database, email: str) -> User | None:
+async def find_user_by_email(db: Database | Transaction, email: str) -> User | None:
     row = await db.fetchone(f"{USER_SELECT} WHERE u.email = ?", (email.strip(),))
     return None if row is None else user_from_row(row)
 

@@ -10,8 +10,9 @@ from starlette.responses import Response
 from learning.core.i18n import N_
 from learning.rules.assignments import local_day
 from learning.rules.standings import overdue_count
-from learning.store import admin_figures
+from learning.store import admin_figures, assignments
 from learning.web.admin_mail import failed_mail_figure
+from learning.web.report_cache import ResultCache
 from learning.web.resolve import services_of
 from learning.web.templating import render
 
@@ -64,7 +65,13 @@ async def figures(request: Request) -> list[dict[str, Any]]:
 async def _overdue(request: Request) -> dict[str, Any]:
     services = services_of(request)
     tz = services.settings.timezone
-    late = await overdue_count(services.db, local_day(services.clock(), tz), tz)
+    today = local_day(services.clock(), tz)
+    # Every learner's standing is the costly part: cached per day and assignment change.
+    cache: ResultCache[int] = services.caches.standings
+    late = await cache.get(
+        ("overdue", today, await assignments.version(services.db)),
+        lambda: overdue_count(services.db, today, tz),
+    )
     return {
         "key": "overdue",
         "label": N_("Lernende mit überfälliger Pflichtschulung"),

@@ -29,7 +29,9 @@ from learning.accounts.user_import import (
 from learning.core.i18n import N_
 from learning.mail.account_mails import mail_link
 from learning.store import import_previews, user_admin, users
+from learning.store.db import Transaction
 from learning.web.admin_accounts import ROLE_LABELS
+from learning.web.admin_assignments import notify_joined
 from learning.web.admin_links import to_batch
 from learning.web.forms import field
 from learning.web.resolve import current_user, services_of
@@ -160,6 +162,7 @@ async def import_confirm(request: Request) -> Response:
                 notify=mail_link,
             )
             await import_previews.delete(tx, preview_id)
+            await _notify_imported(request, tx, [row.email for row in parsed.rows if row.group])
     except users.DuplicateEmail as exc:
         problem = N_(
             "Für %(email)s gibt es inzwischen ein Konto. Es wurde nichts importiert.",
@@ -167,3 +170,11 @@ async def import_confirm(request: Request) -> Response:
         )
         return await _page(request, None, problem=problem)
     return to_batch(batch)
+
+
+async def _notify_imported(request: Request, tx: Transaction, emails: list[str]) -> None:
+    """Whoever lands in a group with assigned courses hears of them, as in the form."""
+    for email in emails:
+        person = await users.find_user_by_email(tx, email)
+        if person is not None:
+            await notify_joined(request, tx, person.id, None)

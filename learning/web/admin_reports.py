@@ -32,7 +32,7 @@ from learning.reports.export import (
 from learning.rules.assignments import STATUS_LABELS as ASSIGNMENT_LABELS
 from learning.rules.assignments import Standing, local_day
 from learning.rules.standings import course_standings
-from learning.store import reports, users
+from learning.store import assignments, reports, users
 from learning.store.db import ExportsBusy
 from learning.web.admin_common import audit, courses
 from learning.web.charts import bar_chart
@@ -134,13 +134,13 @@ async def _course_figures(
 
 
 async def _standings(request: Request, course: Course) -> dict[int, Standing]:
-    """Each assigned learner's standing today, cached with the figures."""
+    """Each assigned learner's standing today (web/caches.py: for 30 s across commits)."""
     services = services_of(request)
     tz = services.settings.timezone
     today = local_day(services.clock(), tz)
-    cache: ResultCache[dict[int, Standing]] = services.caches.figures
+    cache: ResultCache[dict[int, Standing]] = services.caches.standings
     return await cache.get(
-        ("standings", course.id, today),
+        ("standings", course.id, today, await assignments.version(services.db)),
         lambda: course_standings(services.db, course.id, today, tz),
     )
 

@@ -8,7 +8,11 @@ off at once, so an edited template or course shows on the next request;
 What each one saves, measured with `make bench` (figures in benchmarks/README.md):
 - lesson shells (web/lesson_shell.py): the lesson page around the learner's values;
 - question renders (web/question_cache.py): knowledge checks, blank or answered;
-- report figures (web/report_cache.py): a course's figures until the next commit.
+- report figures (web/report_cache.py): a course's figures until the next commit;
+- assignment standings (the same class): each assigned learner's status per course and
+  the admin's overdue count, for 30 s across commits, keyed by the day and the
+  assignments' version (a new or removed assignment shows at once; an enrolment, a completion or a
+  first page view within 30 s). Recomputing them costs about as much as the figures.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ class Caches:
     # None: every lesson page is rendered in full (--reload).
     shells: LessonShells | None
     figures: ResultCache[Any]
+    standings: ResultCache[Any]
 
 
 def build_caches(env: Environment, db: Database, enabled: Collection[str]) -> Caches:
@@ -40,4 +45,5 @@ def build_caches(env: Environment, db: Database, enabled: Collection[str]) -> Ca
         questions=questions,
         shells=LessonShells(env, questions) if "shells" in enabled else None,
         figures=ResultCache(db, enabled="figures" in enabled),
+        standings=ResultCache(db, enabled="figures" in enabled, follow_commits=False),
     )

@@ -22,9 +22,13 @@ MAX_ENTRIES = 64
 
 
 class ResultCache(Generic[T]):
-    def __init__(self, db: Database, *, enabled: bool = True) -> None:
+    """`follow_commits=False`: an entry lives MAX_AGE seconds whatever is committed
+    (the assignment standings: they change by the day, the key carries the rest)."""
+
+    def __init__(self, db: Database, *, enabled: bool = True, follow_commits: bool = True) -> None:
         self._db = db
         self._enabled = enabled
+        self._follow = follow_commits
         self._entries: LRU[Hashable, tuple[int, float, T]] = LRU(MAX_ENTRIES)
 
     async def get(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
@@ -34,7 +38,8 @@ class ResultCache(Generic[T]):
         entry = self._entries.get(key)
         if entry is not None:
             generation, stamp, value = entry
-            if generation == self._db.generation and now - stamp < MAX_AGE:
+            fresh = generation == self._db.generation or not self._follow
+            if fresh and now - stamp < MAX_AGE:
                 return value
         generation = self._db.generation
         value = await compute()

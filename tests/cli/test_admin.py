@@ -6,11 +6,13 @@ import asyncio
 import json
 import subprocess
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import openpyxl
 
-from learning.store.db import open_database
+from learning.store import assignments
+from learning.store.db import Database, open_database
 from learning.store.migrate import migrate
 from tests.admin_support import add_user, complete, enrol, view
 from tests.helpers import split_export
@@ -127,3 +129,38 @@ def test_purge_removes_old_views_but_keeps_completions(tmp_path: Path) -> None:
         asyncio.run(_count(db, "SELECT count(*) FROM audit_log WHERE action = 'data.purge'")) == 1
     )
     assert run_cli(tmp_path, "purge", "--older-than", "0").returncode == 2
+
+
+async def _assign_nord(path: Path) -> None:
+    async with open_database(path, readers=1) as db:
+        nord = await db.scalar("SELECT id FROM groups WHERE name = 'Nord'")
+        async with db.transaction() as tx:
+            await assignments.create(
+                tx,
+                course_id="fixture-kurs",
+                group_id=nord,
+                due=assignments.DueRule(on=date(2026, 3, 1)),
+                renew_months=None,
+                by=None,
+                now=datetime(2026, 1, 1, tzinfo=UTC),
+            )
+
+
+def test_report_carries_due_date_and_assignment_status(tmp_path: Path) -> None:
+    asyncio.run(_seed(tmp_path / "cli.sqlite3"))
+    asyncio.run(_assign_nord(tmp_path / "cli.sqlite3"))
+    named = {"LEARNING_REPORTS": "named"}
+    result = run_cli(
+        tmp_path, "report", "fixture-kurs", "--format", "json", "--pflicht", "overdue", env=named
+    )
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)["rows"]
+    # Three completed on 2 February (before the due date), three never did.
+    assert sorted(r["name"] for r in rows) == [f"=Person {i}" for i in range(3, 6)]
+    assert {(r["due"], r["assignment_status"]) for r in rows} == {("2026-03-01", "Überfällig")}
+    everyone = json.loads(
+        run_cli(tmp_path, "report", "fixture-kurs", "--format", "json", env=named).stdout
+    )
+    statuses = sorted(r["assignment_status"] for r in everyone["rows"])
+    assert statuses == ["Fristgerecht abgeschlossen"] * 3 + ["Überfällig"] * 3
+    assert run_cli(tmp_path, "report", "fixture-kurs", "--pflicht", "kaputt").returncode == 2

@@ -167,3 +167,37 @@ async def test_preview_belongs_to_its_admin_and_rechecks_addresses(
     assert again.status_code == 400
     errors = soup(again).select("#import-errors tbody tr")
     assert [tag(tr, "th").get_text() for tr in errors] == ["3"]
+
+
+async def test_imported_learner_in_an_assigned_group_gets_the_notice(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services
+) -> None:
+    from datetime import date, datetime
+
+    from learning.store import assignments, users
+
+    await login_as("admin")
+    async with services.db.transaction() as tx:
+        nord = await users.get_or_create_group(tx, "Amt Nord", services.clock())
+        await assignments.create(
+            tx,
+            course_id="fixture-kurs",
+            group_id=nord,
+            due=assignments.DueRule(on=date(2099, 1, 15)),
+            renew_months=None,
+            by=None,
+            now=datetime.now().astimezone(),
+        )
+    page = soup(await upload(client, GOOD.encode()))
+    form = tag(page, "form", action="/admin/import/confirm")
+    data = {attr(i, "name"): attr(i, "value") for i in form.find_all("input")}
+    assert (await client.post("/admin/import/confirm", data=data)).status_code == 200
+    mails = await services.db.fetchall("SELECT kind, to_address FROM outbox")
+    assert [(m["kind"], m["to_address"]) for m in mails] == [
+        ("assignment_notice", "anna@example.org")
+    ]
+    enrolled = await services.db.scalar(
+        "SELECT count(*) FROM enrolments e JOIN users u ON u.id = e.user_id"
+        " WHERE u.email = 'anna@example.org' AND e.course_id = 'fixture-kurs'"
+    )
+    assert enrolled == 1

@@ -88,7 +88,7 @@ class TestNamed:
         by_name = {r["Name"]: r for r in rows}
         assert by_name["Person n1"]["Pflichtschulung"] == "Fristgerecht abgeschlossen"
         assert by_name["Person n2"]["Pflichtschulung"] == "Verspätet abgeschlossen"
-        assert by_name["Person n5"]["Frist"] == "2026-02-12"
+        assert by_name["Person n5"]["Frist"] == "12.02.2026"  # German CSV dates
         # Not assigned (another group): no due date, no status.
         assert by_name["Person s1"]["Frist"] == "" and by_name["Person s1"]["Pflichtschulung"] == ""
         data = json.loads(
