@@ -96,22 +96,23 @@ async def create(
     enrols the learners (`enrol_targets`) in the same transaction.
     """
     try:
-        return await tx.insert(
-            "INSERT INTO assignments (course_id, group_id, user_id, due_on, due_days,"
-            " renew_months, reminders, created_by, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                course_id,
-                group_id,
-                user_id,
-                None if due.on is None else due.on.isoformat(),
-                due.days,
-                renew_months,
-                reminders,
-                by,
-                to_db(now),
-            ),
-        )
+        async with tx.savepoint():
+            return await tx.insert(
+                "INSERT INTO assignments (course_id, group_id, user_id, due_on, due_days,"
+                " renew_months, reminders, created_by, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    course_id,
+                    group_id,
+                    user_id,
+                    None if due.on is None else due.on.isoformat(),
+                    due.days,
+                    renew_months,
+                    reminders,
+                    by,
+                    to_db(now),
+                ),
+            )
     except INTEGRITY_ERRORS as exc:
         if "UNIQUE" in str(exc) or "duplicate key" in str(exc):
             raise AlreadyAssigned(course_id) from exc

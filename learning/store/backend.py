@@ -14,6 +14,7 @@ across instances exactly as in one process.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
@@ -101,6 +102,15 @@ class Transaction(ABC):
     @abstractmethod
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT into a table with an `id` key; return the new row's id."""
+
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        """Around a statement whose failure the caller catches and then goes on.
+
+        On SQLite a failed statement leaves the transaction usable, so this does
+        nothing; PostgreSQL aborts the whole transaction unless the statement ran
+        inside a savepoint, which its backend opens here.
+        """
+        return contextlib.nullcontext()
 
 
 class Database(ABC):

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,12 +77,28 @@ class PostgresTransaction(Transaction):
         t = translate(sql)
         return list(await self._conn.fetch(t.sql, *arguments(t, params)))
 
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        return _Savepoint(self._conn)
+
     async def insert(self, sql: str, params: Params = ()) -> int:
         t = translate(sql.rstrip().rstrip(";") + " RETURNING id")
         value = await self._conn.fetchval(t.sql, *arguments(t, params))
         if value is None:  # pragma: no cover - RETURNING id always answers
             raise RuntimeError("INSERT without id")
         return int(value)
+
+
+class _Savepoint:
+    """asyncpg's nested transaction is a SAVEPOINT: rolled back to on an error."""
+
+    def __init__(self, conn: Any) -> None:
+        self._inner = conn.transaction()
+
+    async def __aenter__(self) -> None:
+        await self._inner.__aenter__()
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self._inner.__aexit__(*exc)
 
 
 class PostgresDatabase(Database):

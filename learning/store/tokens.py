@@ -15,10 +15,11 @@ class TokenSpent(Exception):
 async def spend_nonce(tx: Transaction, nonce: str, purpose: str, now: datetime) -> None:
     """Record the nonce inside the caller's transaction; a second spend raises TokenSpent."""
     try:
-        await tx.execute(
-            "INSERT INTO used_tokens (nonce, purpose, used_at) VALUES (?, ?, ?)",
-            (nonce, purpose, to_db(now)),
-        )
+        async with tx.savepoint():
+            await tx.execute(
+                "INSERT INTO used_tokens (nonce, purpose, used_at) VALUES (?, ?, ?)",
+                (nonce, purpose, to_db(now)),
+            )
     except INTEGRITY_ERRORS as exc:
         raise TokenSpent(nonce) from exc
 

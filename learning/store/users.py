@@ -96,20 +96,21 @@ async def insert_user(
     locale: str | None = None,
 ) -> int:
     try:
-        user_id = await tx.insert(
-            "INSERT INTO users (email, name, role, group_id, password_hash, locale,"
-            " created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                email.strip(),
-                name.strip(),
-                role,
-                group_id,
-                password_hash,
-                locale,
-                to_db(now),
-                to_db(now) if password_hash else None,
-            ),
-        )
+        async with tx.savepoint():
+            user_id = await tx.insert(
+                "INSERT INTO users (email, name, role, group_id, password_hash, locale,"
+                " created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    email.strip(),
+                    name.strip(),
+                    role,
+                    group_id,
+                    password_hash,
+                    locale,
+                    to_db(now),
+                    to_db(now) if password_hash else None,
+                ),
+            )
     except INTEGRITY_ERRORS as exc:
         if "users.email" in str(exc) or "users_email_key" in str(exc):
             raise DuplicateEmail(email) from exc

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 
 from learning.store import assignments
-from learning.store.db import Database, open_database
+from learning.store.db import open_database
 from learning.store.migrate import migrate
 from tests.admin_support import add_user, complete, enrol, view
 from tests.helpers import split_export

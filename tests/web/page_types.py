@@ -100,14 +100,26 @@ async def _learner(client: httpx.AsyncClient) -> tuple[dict[str, str], dict[str,
     return paths, {"attempt": attempt_html, "confirm": confirm}
 
 
+async def _follow(client: httpx.AsyncClient, response: httpx.Response) -> httpx.Response:
+    if response.is_redirect:
+        return await client.get(response.headers["location"])
+    return response
+
+
 async def _posted(client: httpx.AsyncClient, user: int, prefix: str) -> dict[str, str]:
     """Pages that only a POST shows: a new link, an import preview and its errors."""
     token = await csrf_for(client, f"/admin/users/{user}")
-    link_page = await client.post(f"/admin/users/{user}/invite", data={"csrf_token": token})
-    invite = httpx.URL(attr(tag(soup(link_page), "input", id="link"), "value")).path
+    # Forms that create something redirect to a page showing it (post/redirect/get).
+    link_page = await _follow(
+        client, await client.post(f"/admin/users/{user}/invite", data={"csrf_token": token})
+    )
+    invite = httpx.URL(attr(tag(soup(link_page), "input", id="link-1"), "value")).path
     csv = b"email,name,role,group\nneu@example.org,Neu,learner,X\n"
-    preview = await client.post(
-        "/admin/import", data={"csrf_token": token}, files={"file": ("u.csv", csv, "text/csv")}
+    preview = await _follow(
+        client,
+        await client.post(
+            "/admin/import", data={"csrf_token": token}, files={"file": ("u.csv", csv, "text/csv")}
+        ),
     )
     bad = await client.post(
         "/admin/import",

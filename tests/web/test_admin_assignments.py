@@ -9,7 +9,7 @@ import pytest
 
 from learning.core.clock import FrozenClock
 from learning.web.services import Services
-from tests.conftest import CreateUser, LoginAs, csrf_for, log_in, soup, tag
+from tests.conftest import CreateUser, LoginAs, csrf_for, log_in, select_tag, soup, tag
 
 COURSE = "fixture-kurs"
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
@@ -180,7 +180,7 @@ async def test_admin_start_page_counts_overdue_learners(
 
     async def figure() -> str:
         page = soup(await client.get("/"))
-        return tag(page, "dd", attrs={"data-key": "overdue"}).get_text()
+        return select_tag(page, "#admin-figures li[data-figure='overdue'] .figure-value").get_text()
 
     assert await figure() == "0"
     clock.now = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
