@@ -22,7 +22,18 @@ Server = Callable[[Settings], int]
 def cmd_serve(args: argparse.Namespace, server: Server | None) -> int:
     if server is None:
         return fail("dieser Aufruf kann den Dienst nicht starten; bitte `learning serve` nutzen.")
-    return server(settings_for(args, host=args.host, port=args.port, reload=args.reload or None))
+    settings = settings_for(args, host=args.host, port=args.port, reload=args.reload or None)
+    # A database that cannot be reached is one line and exit 1 here, not a traceback
+    # from inside the server's start-up.
+    asyncio.run(_probe_database(settings))
+    return server(settings)
+
+
+async def _probe_database(settings: Settings) -> None:
+    from learning.store.db import open_database
+
+    async with open_database(settings.database_target, readers=1):
+        pass
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

@@ -79,6 +79,9 @@ class Settings:
     max_import_body: int = 10 * 1024 * 1024
     # Which render and report caches are on (web/caches.py); --reload turns all off.
     caches: frozenset[str] = CACHES
+    # Seconds between two removals of ended sessions and old login attempts, for the
+    # whole cluster (store/housekeeping.py).
+    housekeeping_interval: float = 3600.0
 
     @property
     def database_target(self) -> str | Path:
@@ -218,6 +221,11 @@ def settings_from_env(env: Mapping[str, str] | None = None, **flags: object) -> 
     if "LEARNING_MAX_IMPORT_BYTES" in env:
         values["max_import_body"] = _as_int(
             "LEARNING_MAX_IMPORT_BYTES", env["LEARNING_MAX_IMPORT_BYTES"], 1024
+        )
+    if "LEARNING_HOUSEKEEPING_INTERVAL" in env:
+        values["housekeeping_interval"] = max(
+            1.0,
+            _as_seconds("LEARNING_HOUSEKEEPING_INTERVAL", env["LEARNING_HOUSEKEEPING_INTERVAL"]),
         )
     if "LEARNING_CACHES" in env:
         values["caches"] = _as_caches(env["LEARNING_CACHES"])
