@@ -43,19 +43,20 @@ async def due(db: Database, task: str, now: datetime, interval: timedelta) -> bo
     """Whether `task` has not run for `interval`: a read, so a waking instance that
     finds it done recently does not queue for the write lock at all."""
     last = await db.scalar("SELECT last_run FROM housekeeping_runs WHERE task = ?", (task,))
-    return last is None or str(last) <= to_db(now - interval)
+    return last is None or str(last) < to_db(now - interval)
 
 
 async def claim_run(tx: Transaction, task: str, now: datetime, interval: timedelta) -> bool:
     """Record a run of `task` unless one was recorded less than `interval` ago.
 
     Inside the write transaction: of two instances that wake together, the second
-    finds the first one's row and returns False.
+    finds the first one's row and returns False. Times are stored to the second, so
+    "less than" keeps two runs at least `interval` apart.
     """
     cur = await tx.execute(
         "INSERT INTO housekeeping_runs (task, last_run, runs) VALUES (?, ?, 1)"
         " ON CONFLICT (task) DO UPDATE SET last_run = excluded.last_run,"
-        " runs = housekeeping_runs.runs + 1 WHERE housekeeping_runs.last_run <= ?",
+        " runs = housekeeping_runs.runs + 1 WHERE housekeeping_runs.last_run < ?",
         (task, to_db(now), to_db(now - interval)),
     )
     claimed = cur.rowcount == 1

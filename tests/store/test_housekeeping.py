@@ -48,9 +48,10 @@ async def test_one_run_per_interval_whoever_asks(db: Database, clock: FrozenCloc
     async with db.transaction() as tx:
         assert not await claim_run(tx, "sessions", now + timedelta(minutes=59), hour)
     assert not await due(db, "sessions", now + timedelta(minutes=59), hour)
-    assert await due(db, "sessions", now + hour, hour)
+    later = now + hour + timedelta(seconds=1)
+    assert await due(db, "sessions", later, hour)
     async with db.transaction() as tx:
-        assert await claim_run(tx, "sessions", now + hour, hour)
+        assert await claim_run(tx, "sessions", later, hour)
     row = await db.fetchone("SELECT last_run, runs FROM housekeeping_runs WHERE task = 'sessions'")
     assert row is not None
-    assert (row["last_run"], row["runs"]) == (to_db(now + hour), 2)
+    assert (row["last_run"], row["runs"]) == (to_db(later), 2)
