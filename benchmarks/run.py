@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -20,10 +21,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
+from instances import Balanced
 from load import LoadResult, ensure_wrk, run_load, write_requests
-from seed import PASSWORD, seed
+from pg_copy import copy_sqlite_to_postgres, count
+from seed import PASSWORD, SeedStats, seed
 from server import ROOT, Server
 from sessions import (
     BenchSession,
@@ -37,6 +41,9 @@ from sessions import (
 )
 
 from learning.content.catalog import Catalog
+
+if TYPE_CHECKING:
+    from tests.postgres_server import PostgresServer
 
 COURSES = ROOT / "courses"
 # The offered load at which the L p99 target is judged: 500 learners at once, each
@@ -102,7 +109,7 @@ def compile_time() -> tuple[float, float]:
 
 
 def measure_reports(
-    server: Server,
+    server: Server | Balanced,
     admin: BenchSession,
     course_ids: list[str],
     repeat: int,
@@ -155,7 +162,9 @@ def measure_reports(
         return result
 
 
-def measure_exports(server: Server, admin: BenchSession, course_id: str) -> dict[str, object]:
+def measure_exports(
+    server: Server | Balanced, admin: BenchSession, course_id: str
+) -> dict[str, object]:
     """E: CSV and XLSX of every learner, streamed; RSS growth while each runs."""
     result: dict[str, object] = {}
     with httpx.Client(base_url=server.base, timeout=300, headers={"cookie": admin.cookie}) as c:
@@ -189,7 +198,40 @@ def _count(database: Path, sql: str) -> int:
         conn.close()
 
 
-def run_main(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
+_SEEDED: dict[Path, SeedStats] = {}
+
+
+def seeded_copy(workdir: Path, learners: int, target: str) -> tuple[Path, SeedStats]:
+    """A fresh copy of one seed per run, so every target starts from the same rows."""
+    pristine = workdir / "seeded.sqlite3"
+    if pristine not in _SEEDED:
+        _SEEDED[pristine] = seed(pristine, COURSES, learners)
+    database = workdir / f"bench-{target}.sqlite3"
+    shutil.copyfile(pristine, database)
+    return database, _SEEDED[pristine]
+
+
+def start_target(
+    target: str, database: Path, postgres: PostgresServer | None, workdir: Path, env: dict[str, str]
+) -> tuple[Server | Balanced, str | None]:
+    """The server(s) to measure: SQLite, or PostgreSQL behind one or two instances."""
+    if target == "sqlite":
+        return Server(database, COURSES, extra_env=env), None
+    assert postgres is not None
+    url = postgres.create_database()
+    copy_sqlite_to_postgres(database, url)
+    if target == "postgresql":
+        return Server(url, COURSES, extra_env=env), url
+    two = [Server(url, COURSES, extra_env=env) for _ in range(2)]
+    return Balanced(two, workdir / f"nginx-{target}"), url
+
+
+def run_main(
+    args: argparse.Namespace,
+    workdir: Path,
+    target: str = "sqlite",
+    postgres: PostgresServer | None = None,
+) -> dict[str, object]:
     learners = args.learners or (1_000 if args.quick else 10_000)
     seconds = args.seconds or (5.0 if args.quick else 15.0)
     wrk = None if args.python_load else ensure_wrk()
@@ -202,8 +244,8 @@ def run_main(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
     figures["compile_ms"] = {"cold": cold, "warm": warm}
     print(f"Kompilieren beider Kurse: kalt {cold:.0f} ms, warm {warm:.0f} ms", flush=True)
 
-    database = workdir / "bench.sqlite3"
-    stats = seed(database, COURSES, learners)
+    database, stats = seeded_copy(workdir, learners, target)
+    figures["target"] = target
     seeded = {k: v for k, v in vars(stats).items() if k != "learner_ids"}
     figures["seed"] = seeded
     print(f"Seed: {seeded}", flush=True)
@@ -219,7 +261,12 @@ def run_main(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
     server_env = {"LEARNING_REPORTS": "named"}
     if args.caches is not None:
         server_env["LEARNING_CACHES"] = args.caches
-    server = Server(database, COURSES, extra_env=server_env)
+    server, url = start_target(target, database, postgres, workdir, server_env)
+
+    def answers_stored() -> int:
+        sql = "SELECT count(*) FROM answers"
+        return count(url, sql) if url else _count(database, sql)
+
     try:
         server.start()
         figures["first_request_s"] = server.first_request_s
@@ -244,7 +291,7 @@ def run_main(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
         }
         run_load("warm-up", server.base, files["L"], connections=16, seconds=2, wrk=wrk)
         results: dict[str, LoadResult] = {}
-        answers_before = _count(database, "SELECT count(*) FROM answers")
+        answers_before = answers_stored()
         cpu_ms: dict[str, float] = {}
         figures["loadavg_before"] = os.getloadavg()
         for name in ("S", "L", "Q"):
@@ -286,7 +333,7 @@ def run_main(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
             )
         figures["L_paced"] = paced
         figures["loadavg_after"] = os.getloadavg()
-        answers_after = _count(database, "SELECT count(*) FROM answers")
+        answers_after = answers_stored()
         figures["load"] = {
             k: {**vars(v), "rps": v.rps, "connections": args.connections, "cpu_ms": cpu_ms[k]}
             for k, v in results.items()
@@ -350,6 +397,55 @@ def run_scale(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
     return out
+
+
+TARGET_NAMES = ("sqlite", "postgresql", "postgresql-2")
+
+
+def run_backends(args: argparse.Namespace, workdir: Path) -> dict[str, object]:
+    """The same harness on SQLite, PostgreSQL with one instance, and with two."""
+    sys.path.insert(0, str(ROOT))  # the tests' throwaway server, started the same way
+    from tests.postgres_server import PostgresServer
+
+    postgres = PostgresServer().start(durable=True)
+    try:
+        return {t: run_main(args, workdir, t, postgres) for t in TARGET_NAMES}
+    finally:
+        postgres.stop()
+
+
+def compare(figures: dict[str, object]) -> str:
+    """The headline figures of each backend side by side."""
+    lines = ["", f"{'figure':<24}" + "".join(f"{t:>16}" for t in TARGET_NAMES)]
+    runs = {t: figures[t] for t in TARGET_NAMES}
+
+    def value(run: object, *path: str) -> str:
+        node = run
+        for key in path:
+            if not isinstance(node, dict) or key not in node:
+                return "-"
+            node = node[key]
+        return f"{node:.3f}" if isinstance(node, float) else str(node)
+
+    for label, path in (
+        ("S requests/s", ("load", "S", "rps")),
+        ("L requests/s", ("load", "L", "rps")),
+        ("Q requests/s", ("load", "Q", "rps")),
+        ("L/S", ("L/S",)),
+        ("Q/S", ("Q/S",)),
+        ("R report uncached ms", ("R", "report_uncached", "median_ms")),
+        ("R table uncached ms", ("R", "table_uncached", "median_ms")),
+        ("errors S", ("load", "S", "errors")),
+        ("errors L", ("load", "L", "errors")),
+        ("errors Q", ("load", "Q", "errors")),
+    ):
+        lines.append(f"{label:<24}" + "".join(f"{value(runs[t], *path):>16}" for t in TARGET_NAMES))
+    one = runs["postgresql"]
+    two = runs["postgresql-2"]
+    if isinstance(one, dict) and isinstance(two, dict):
+        ratio = two["load"]["L"]["rps"] / max(one["load"]["L"]["rps"], 1e-9)
+        lines.append(f"L two instances / one: {ratio:.2f} (target >= 1.4)")
+    return "\n".join(lines)
 
 
 def _mark(ok: bool | None) -> str:
@@ -455,6 +551,11 @@ def main() -> int:
         help="LEARNING_CACHES for the server: a comma list of questions, shells, figures, or none",
     )
     parser.add_argument("--python-load", action="store_true", help="skip wrk, use pyload.py")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="also measure PostgreSQL: one instance, and two behind nginx (same seed)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--workdir", type=Path, help="keep databases here (default: temp dir)")
     args = parser.parse_args()
@@ -467,10 +568,18 @@ def main() -> int:
         workdir.mkdir(parents=True, exist_ok=True)
         if args.scale:
             figures: dict[str, object] = {"scale": run_scale(args, workdir)}
+        elif args.postgres:
+            figures = run_backends(args, workdir)
         else:
             figures = run_main(args, workdir)
     figures["wall_s"] = time.perf_counter() - started
-    print(report(figures))
+    if args.postgres and not args.scale:
+        for target in TARGET_NAMES:
+            print(f"\n== {target}")
+            print(report(figures[target]))  # type: ignore[arg-type]
+        print(compare(figures))
+    else:
+        print(report(figures))
     print(json.dumps(figures, indent=1, default=str))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1, default=str) + "\n")

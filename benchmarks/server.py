@@ -36,7 +36,7 @@ def _status_kib(pid: int, field: str) -> int:
 class Server:
     """`learning serve` with one uvicorn worker, as `make run` starts it."""
 
-    def __init__(self, database: Path, courses: Path, *, extra_env: dict[str, str]) -> None:
+    def __init__(self, database: Path | str, courses: Path, *, extra_env: dict[str, str]) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {

@@ -65,9 +65,21 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(getattr(request, "param", "sqlite"))
 
 
+class SharedPostgres:
+    """One server and one migrated database for the whole run, emptied before each test."""
+
+    def __init__(self, server: PostgresServer) -> None:
+        self.server = server
+        self.url = server.url(TEMPLATE)
+        self._emptying = server.emptying_sql(TEMPLATE)
+
+    def fresh(self) -> str:
+        self.server.psql(self._emptying, TEMPLATE)
+        return self.url
+
+
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
-    """One server for the whole run; each test gets a copy of a migrated template."""
     server = PostgresServer().start()
     try:
         server.psql(f"CREATE DATABASE {TEMPLATE}")
@@ -83,13 +95,18 @@ def postgres() -> Iterator[PostgresServer]:
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def shared_postgres(postgres: PostgresServer) -> SharedPostgres:
+    return SharedPostgres(postgres)
+
+
 @pytest.fixture
 def settings(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Settings:
     base = make_settings(tmp_path / "test.sqlite3")
     if backend != "postgresql":
         return base
-    server: PostgresServer = request.getfixturevalue("postgres")
-    return base.with_overrides(database_url=server.create_database(template=TEMPLATE))
+    shared: SharedPostgres = request.getfixturevalue("shared_postgres")
+    return base.with_overrides(database_url=shared.fresh())
 
 
 @pytest.fixture

@@ -50,7 +50,9 @@ class PostgresServer:
     def _run(self, *args: str) -> None:
         subprocess.run([*self._as, *args], check=True, capture_output=True, cwd=self.folder)
 
-    def start(self) -> PostgresServer:
+    def start(self, *, durable: bool = False) -> PostgresServer:
+        """`durable` keeps PostgreSQL's defaults (fsync, synchronous commit): for
+        benchmarks. Tests turn durability off: a test database lives for one test."""
         self._run(
             str(self.bin / "initdb"),
             "-D", str(self.data),
@@ -59,13 +61,10 @@ class PostgresServer:
             "--encoding=UTF8",
             "--locale=C.UTF-8",
         )  # fmt: skip
-        # Durability off: a test database lives for one test. listen_addresses='' means
-        # no TCP port at all, only the socket in our own folder.
-        options = (
-            "-c listen_addresses='' -c fsync=off -c synchronous_commit=off"
-            " -c full_page_writes=off -c max_connections=200"
-            f" -c unix_socket_directories={self.socket_dir}"
-        )
+        # listen_addresses='' means no TCP port at all, only the socket in our folder.
+        options = f"-c listen_addresses='' -c max_connections=200 -c unix_socket_directories={self.socket_dir}"
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             str(self.bin / "pg_ctl"),
             "-D", str(self.data),
@@ -94,6 +93,26 @@ class PostgresServer:
         suffix = f" TEMPLATE {template}" if template else ""
         self.psql(f"CREATE DATABASE {name}{suffix}")
         return self.url(name)
+
+    def emptying_sql(self, database: str) -> str:
+        """SQL that empties every table of `database` but the migration record.
+
+        Much faster than a new database or TRUNCATE (about 15 ms against 1 s): each
+        test starts from the migrated, empty schema. Triggers and foreign keys are
+        off meanwhile (session_replication_role), so the order does not matter.
+        """
+        tables = self.psql(
+            "SELECT quote_ident(tablename) FROM pg_tables"
+            " WHERE schemaname = 'public' AND tablename <> 'schema_migrations'",
+            database,
+        ).split()
+        sequences = self.psql(
+            "SELECT quote_ident(sequencename) FROM pg_sequences WHERE schemaname = 'public'",
+            database,
+        ).split()
+        statements = [f"DELETE FROM {t};" for t in tables]  # noqa: S608 - names from pg_tables
+        statements += [f"ALTER SEQUENCE {q} RESTART;" for q in sequences]
+        return "SET session_replication_role = replica; " + " ".join(statements)
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
