@@ -59,6 +59,9 @@ UNREACHABLE: tuple[type[BaseException], ...] = (
     asyncpg.CrashShutdownError,
     asyncpg.CannotConnectNowError,
     asyncpg.InterfaceError,
+    # "cannot switch to state ...; another operation is in progress": a pooled
+    # connection whose server went away in the middle of a statement.
+    asyncpg.exceptions.InternalClientError,
 )
 # Also a refusal (no such database, wrong password) or an unusable URL.
 UNUSABLE: tuple[type[BaseException], ...] = (*UNREACHABLE, ValueError, asyncpg.PostgresError)

@@ -27,7 +27,7 @@ from tests.cluster.instances import (
     seed_accounts,
     signed_in,
 )
-from tests.conftest import PASSWORD, TEMPLATE
+from tests.conftest import PASSWORD
 from tests.postgres_server import PostgresServer
 from tests.web.learner_flow import COURSE
 
@@ -45,7 +45,7 @@ ACCOUNTS: dict[str, users.Role] = {
 def cluster(
     postgres: PostgresServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Cluster]:
-    url = postgres.create_database(template=TEMPLATE)
+    url = postgres.create_database()
     ids = run_async(seed_accounts(url, ACCOUNTS))
     env = {
         "LEARNING_HOUSEKEEPING_INTERVAL": str(HOUSEKEEPING_EVERY),
