@@ -21,7 +21,7 @@ import httpx
 
 from learning.web.cookies import SESSION_COOKIE
 from tests import live_server
-from tests.cluster.instances import Cluster, query
+from tests.cluster.instances import query, with_learners
 from tests.conftest import TESTS
 from tests.postgres_server import PostgresServer
 from tests.seeding import seed_signed_in_learners
@@ -165,9 +165,8 @@ async def read_postgres(url: str) -> tuple[set[str], list[tuple[int, bool, int]]
 async def test_sigkill_of_one_of_two_postgres_instances_loses_nothing_confirmed(
     postgres: PostgresServer, tmp_path: Path
 ) -> None:
-    url = postgres.create_database()
-    cookies = await seed_signed_in_learners(url, LEARNERS, secret=live_server.SECRET)
-    cluster = await asyncio.to_thread(Cluster(url, tmp_path, {}).start, 2)
+    cluster, cookies = await with_learners(postgres, tmp_path, 2, LEARNERS)
+    url = cluster.url
     learners: list[Learner] = []
     try:
         bases = cluster.bases

@@ -27,6 +27,8 @@ from learning.store.db import open_database
 from learning.store.migrate import migrate
 from tests import live_server
 from tests.conftest import PASSWORD, TESTS
+from tests.postgres_server import PostgresServer
+from tests.seeding import seed_signed_in_learners
 
 T = TypeVar("T")
 COURSES = TESTS / "courses"
@@ -70,6 +72,15 @@ class Cluster:
     def stop(self) -> None:
         for process in self.processes:
             live_server.stop(process)
+
+
+async def with_learners(
+    server: PostgresServer, folder: Path, instances: int, learners: int
+) -> tuple[Cluster, list[str]]:
+    """A new database with `learners` signed in (their cookies), served by `instances`."""
+    url = server.create_database()
+    cookies = await seed_signed_in_learners(url, learners, secret=live_server.SECRET)
+    return await asyncio.to_thread(Cluster(url, folder, {}).start, instances), cookies
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:

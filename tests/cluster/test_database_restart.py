@@ -17,10 +17,8 @@ import httpx
 import pytest
 
 from learning.web.cookies import SESSION_COOKIE
-from tests import live_server
-from tests.cluster.instances import Cluster, csrf_of, query
+from tests.cluster.instances import csrf_of, query, with_learners
 from tests.postgres_server import PostgresServer
-from tests.seeding import seed_signed_in_learners
 from tests.web.learner_flow import COURSE
 
 LEARNERS = 10
@@ -61,9 +59,8 @@ async def submit_answers(
 async def test_a_database_restart_is_503_meanwhile_and_loses_no_acknowledged_write(
     own_postgres: PostgresServer, tmp_path: Path
 ) -> None:
-    url = own_postgres.create_database()
-    cookies = await seed_signed_in_learners(url, LEARNERS, secret=live_server.SECRET)
-    cluster = await asyncio.to_thread(Cluster(url, tmp_path, {}).start, 1)
+    cluster, cookies = await with_learners(own_postgres, tmp_path, 1, LEARNERS)
+    url = cluster.url
     clients = [
         httpx.AsyncClient(base_url=cluster.bases[0], timeout=30, cookies={SESSION_COOKIE: c})
         for c in cookies
