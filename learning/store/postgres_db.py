@@ -77,6 +77,18 @@ def reachable() -> Iterator[None]:
         raise DatabaseUnavailable(LOST) from exc
 
 
+class _CallerError:
+    """Remembers what the body of a transaction raised, and lets it pass."""
+
+    raised: BaseException | None = None
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+        self.raised = exc
+
+
 class Done:
     """asyncpg answers a statement with its status tag ("UPDATE 3")."""
 
@@ -100,19 +112,23 @@ class PostgresTransaction(Transaction):
 
     async def execute(self, sql: str, params: Params = ()) -> Done:
         t = translate(sql)
-        return Done(await self._conn.execute(t.sql, *arguments(t, params)))
+        with reachable():
+            return Done(await self._conn.execute(t.sql, *arguments(t, params)))
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         t = translate(sql)
-        await self._conn.executemany(t.sql, [arguments(t, row) for row in rows])
+        with reachable():
+            await self._conn.executemany(t.sql, [arguments(t, row) for row in rows])
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         t = translate(sql)
-        return list(await self._conn.fetch(t.sql, *arguments(t, params)))
+        with reachable():
+            return list(await self._conn.fetch(t.sql, *arguments(t, params)))
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         t = translate(sql.rstrip().rstrip(";") + " RETURNING id")
-        value = await self._conn.fetchval(t.sql, *arguments(t, params))
+        with reachable():
+            value = await self._conn.fetchval(t.sql, *arguments(t, params))
         if value is None:  # pragma: no cover - RETURNING id always answers
             raise RuntimeError("INSERT without id")
         return int(value)
@@ -208,11 +224,19 @@ class PostgresDatabase(Database):
     async def transaction(self) -> AsyncIterator[Transaction]:
         # One waiter per process on the cluster lock: the others queue here, without
         # holding a pooled connection.
-        with reachable():
+        # An OSError of the caller's own (a file it reads) is no lost connection: only
+        # what the connection raised becomes DatabaseUnavailable.
+        caller = _CallerError()
+        try:
             async with self._write_lock, self.pool.acquire() as conn, conn.transaction():
                 await conn.execute("SELECT pg_advisory_xact_lock($1)", WRITE_LOCK)
-                yield PostgresTransaction(conn)
+                with caller:
+                    yield PostgresTransaction(conn)
                 await conn.execute("SELECT pg_notify($1, '')", CHANNEL)
+        except UNREACHABLE as exc:
+            if exc is caller.raised:
+                raise
+            raise DatabaseUnavailable(LOST) from exc
         self._generation += 1
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 import asyncpg
 
 from learning.core.clock import to_db, utc_now
 from learning.store.backend import Database
-from learning.store.migration_files import MIGRATE_LOCK, MigrationError, pending
+from learning.store.migration_files import MIGRATE_LOCK, Migration, MigrationError, pending
 from learning.store.postgres_db import PostgresDatabase
 
 
@@ -24,19 +24,24 @@ async def migrate_postgres(db: Database, *, until: int | None = None) -> list[st
         )
         done = {row[0] for row in await conn.fetch("SELECT name FROM schema_migrations")}
         for migration in pending(done, "postgresql", until):
-            try:
-                async with conn.transaction():
-                    if _has_statements(migration.sql):
-                        await conn.execute(migration.sql)
-                    await conn.execute(
-                        "INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)",
-                        migration.name,
-                        to_db(utc_now()),
-                    )
-            except asyncpg.PostgresError as exc:
-                raise MigrationError(f"Migration {migration.name} fehlgeschlagen: {exc}") from exc
+            await _apply(conn, migration)
             applied.append(migration.name)
     return applied
+
+
+async def _apply(conn: Any, migration: Migration) -> None:
+    """One migration and its record, in one transaction."""
+    try:
+        async with conn.transaction():
+            if _has_statements(migration.sql):
+                await conn.execute(migration.sql)
+            await conn.execute(
+                "INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)",
+                migration.name,
+                to_db(utc_now()),
+            )
+    except asyncpg.PostgresError as exc:
+        raise MigrationError(f"Migration {migration.name} fehlgeschlagen: {exc}") from exc
 
 
 def _has_statements(sql: str) -> bool:

@@ -101,3 +101,14 @@ async def test_queries_after_the_connections_were_cut_recover_by_themselves(
             outcomes.append("unavailable")
         await asyncio.sleep(0.05)
     assert outcomes[-1] == 1, outcomes
+
+
+async def test_an_os_error_of_the_caller_inside_a_transaction_is_not_a_lost_database(
+    pair: tuple[Database, Database],
+) -> None:
+    a, _ = pair
+    with pytest.raises(FileNotFoundError):
+        async with a.transaction() as tx:
+            await tx.execute("INSERT INTO groups (name, created_at) VALUES ('G', 'x')")
+            raise FileNotFoundError("kurs.md")
+    assert await a.scalar("SELECT count(*) FROM groups") == 0  # rolled back
