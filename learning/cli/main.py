@@ -199,7 +199,13 @@ def cmd_courses_retire(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"Kurs {args.course_id}: {outcome}. Wirksam beim nächsten Start des Dienstes.")
+    # PostgreSQL announces the change to every running instance (web/retirements.py).
+    when = (
+        "sofort auf allen Instanzen"
+        if settings.database_url
+        else "beim nächsten Start des Dienstes"
+    )
+    print(f"Kurs {args.course_id}: {outcome}. Wirksam {when}.")
     return 0
 
 

@@ -2,7 +2,8 @@
 instances"), checked over HTTP: a session from A works on B and ends there as soon as
 A logs it out or disables its user; failed logins spread over both are throttled as
 one burst; a report on A shows a change made through B within 2 s; an invitation is
-used once whichever instance gets it; housekeeping runs once per interval in all.
+used once whichever instance gets it; housekeeping runs once per interval in all; a
+course retired on A is no longer offered on B.
 """
 
 from __future__ import annotations
@@ -31,13 +32,14 @@ from tests.conftest import PASSWORD
 from tests.postgres_server import PostgresServer
 from tests.web.learner_flow import COURSE
 
-HOUSEKEEPING_EVERY = 2  # seconds
+HOUSEKEEPING_EVERY = 1  # seconds
 ACCOUNTS: dict[str, users.Role] = {
     "admin@example.org": "admin",
     "ada@example.org": "learner",
     "ben@example.org": "learner",
     "cem@example.org": "learner",
     "dora@example.org": "learner",
+    "emil@example.org": "learner",
 }
 
 
@@ -196,5 +198,32 @@ async def test_housekeeping_runs_once_per_interval_for_the_whole_cluster(
     await asyncio.sleep(window)
     runs = (await query(cluster.url, sql))[0]["runs"] - start
     # Two instances that each cleaned up on their own timer would have run about
-    # 2 * window / interval = 10 times; one cluster-wide run per interval is at most 6.
+    # 2 * window / interval = 10 times; one cluster-wide run per interval (stored to the
+    # second, so runs are more than one interval apart) is at most 6.
     assert 2 <= runs <= window // HOUSEKEEPING_EVERY + 1, runs
+
+
+async def test_a_course_retired_on_a_is_no_longer_offered_on_b(
+    cluster: Cluster, browser: httpx.AsyncClient
+) -> None:
+    a, b = cluster.bases
+    assert (await log_in(browser, b, "emil@example.org")).status_code == 303
+
+    async def offered_on_b() -> bool:
+        page = BeautifulSoup((await browser.get(f"{b}/")).text, "html.parser")
+        return page.select_one(f'main a[href="/courses/{COURSE}"]') is not None
+
+    assert await offered_on_b()
+    async with client_of(a, "admin@example.org") as admin:
+        token = csrf_of(await admin.get(f"{a}/trainer/{COURSE}"))
+        retire = f"{a}/admin/courses/{COURSE}/retire"
+        try:
+            assert (await admin.post(retire, data={"csrf_token": token})).status_code == 303
+            assert not await offered_on_b()
+            token_b = csrf_of(await browser.get(f"{b}/courses/{COURSE}"))
+            enrol = await browser.post(f"{b}/courses/{COURSE}/enrol", data={"csrf_token": token_b})
+            assert enrol.status_code == 403
+        finally:
+            reinstate = f"{a}/admin/courses/{COURSE}/reinstate"
+            assert (await admin.post(reinstate, data={"csrf_token": token})).status_code == 303
+    assert await offered_on_b()
