@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check bench soak audit browser-deps messages clean
+.PHONY: run test lint check bench soak audit browser-deps test-deps cluster cluster-stop messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ run: $(RUN_STAMP)
 	$(BIN)/learning migrate
 	$(BIN)/learning serve --host 127.0.0.1 --port $(PORT)
 
+# PostgreSQL in ./var/pg, two instances on 8001 and 8002, nginx on 8000 (scripts/cluster).
+cluster: $(STAMP) test-deps
+	./scripts/cluster start
+
+cluster-stop:
+	./scripts/cluster stop
+
 lint: $(STAMP)
 	$(BIN)/ruff check learning tests benchmarks
 	$(BIN)/ruff format --check learning tests benchmarks
@@ -40,11 +47,15 @@ check: $(RUN_STAMP)
 browser-deps: $(STAMP)
 	./scripts/install-browser-deps
 
-test: lint browser-deps
+# PostgreSQL (the store and web tests run on both backends) and nginx (make cluster).
+test-deps:
+	./scripts/install-test-deps
+
+test: lint browser-deps test-deps
 	$(BIN)/learning check courses
 	$(BIN)/pytest
 
-bench: $(STAMP)
+bench: $(STAMP) test-deps
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 soak: $(STAMP)

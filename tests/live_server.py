@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,7 +25,7 @@ def free_port() -> int:
         return port
 
 
-def server_env(database: Path, courses: Path, log_level: str = "warning") -> dict[str, str]:
+def server_env(database: Path | str, courses: Path, log_level: str = "warning") -> dict[str, str]:
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LEARNING_DATABASE": str(database),
@@ -36,31 +36,33 @@ def server_env(database: Path, courses: Path, log_level: str = "warning") -> dic
 
 
 def start(
-    database: Path,
+    database: Path | str,
     courses: Path,
     port: int,
     *,
     timeout: float = 30,
     log_level: str = "warning",
-    env: dict[str, str] | None = None,
+    log: Path | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
-    """The server with `server_env`, plus `env` (e.g. the SMTP settings)."""
+    """Serve `database` (a SQLite file, or a PostgreSQL URL with `log` given)."""
+    if log is None:
+        assert isinstance(database, Path), "a PostgreSQL URL needs a log file"
+        log = database.parent / "server.log"
     # A file, not a pipe: a full pipe would stall a server that logs a lot.
-    log = (database.parent / "server.log").open("ab")
+    log_file = log.open("ab")
     process = subprocess.Popen(
         [sys.executable, "-m", "learning", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
         env={**server_env(database, courses, log_level), **(env or {})},
-        stdout=log,
-        stderr=log,
+        stdout=log_file,
+        stderr=log_file,
     )
-    log.close()
+    log_file.close()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(
-                f"server exited: {process.stderr.read().decode() if process.stderr else ''}"
-            )
+            raise RuntimeError(f"server exited: {log.read_text(errors='replace')[-2000:]}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
                 return process

@@ -94,6 +94,17 @@ class PostgresServer:
         self.psql(f"CREATE DATABASE {name}{suffix}")
         return self.url(name)
 
+    def restart(self) -> None:
+        """pg_ctl restart, fast mode: every connection is cut; back when this returns."""
+        self._run(
+            str(self.bin / "pg_ctl"),
+            "-D", str(self.data),
+            "-l", str(self.folder / "server.log"),
+            "-m", "fast",
+            "-w",
+            "restart",
+        )  # fmt: skip
+
     def emptying_sql(self, database: str) -> str:
         """SQL that empties every table of `database` but the migration record.
 

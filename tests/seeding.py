@@ -17,7 +17,7 @@ from learning.store.migrate import migrate
 
 
 async def seed_signed_in_learners(
-    database: Path,
+    database: Path | str,
     count: int,
     *,
     secret: str,
@@ -25,7 +25,7 @@ async def seed_signed_in_learners(
     name: str = "Lernende {n}",
     password_hash: str | None = None,
 ) -> list[str]:
-    """Migrate `database`, add `count` learners with a session each; their signed cookies."""
+    """Migrate `database` (a SQLite file or a PostgreSQL URL), add `count` learners with a session each; their signed cookies."""
     signer = Signer(Secret(secret))
     cookies = []
     async with open_database(database, readers=1) as db:

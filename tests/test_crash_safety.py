@@ -1,7 +1,9 @@
 """SIGKILL the real server under 200 concurrent writes, restart it, and count what was lost.
 
 An answer whose request got its success redirect must be in the database; an attempt
-is either submitted with all its answers or not submitted with none.
+is either submitted with all its answers or not submitted with none. On SQLite one
+server is killed and restarted; on PostgreSQL one of two instances on the same
+database is killed while the other keeps serving.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import httpx
 
 from learning.web.cookies import SESSION_COOKIE
 from tests import live_server
+from tests.cluster.instances import query, with_learners
 from tests.conftest import TESTS
+from tests.postgres_server import PostgresServer
 from tests.seeding import seed_signed_in_learners
 from tests.web.learner_flow import COURSE, RIGHT_TEST_ANSWERS
 
@@ -51,7 +55,9 @@ async def prepare(base: str, cookie: str) -> Learner:
     return Learner(client, token, attempt_id)
 
 
-async def attack(learners: list[Learner], pid: int) -> tuple[set[str], set[int]]:
+async def attack(
+    learners: list[Learner], pid: int, *, clean_errors: bool = False
+) -> tuple[set[str], set[int]]:
     """Fire all requests at once; kill the server after KILL_AFTER responses."""
     answered: set[str] = set()
     submitted: set[int] = set()
@@ -78,6 +84,9 @@ async def attack(learners: list[Learner], pid: int) -> tuple[set[str], set[int]]
                     answered.add(text)
         except httpx.TransportError:
             pass  # the server died under this request: no success was promised
+        else:
+            # The instance that lives on answers every request, none with a 5xx.
+            assert not clean_errors or response.status_code < 500, response.status_code
         finally:
             done += 1
             if done == KILL_AFTER:
@@ -96,14 +105,11 @@ def check_database(database: Path, answered: set[str], submitted: set[int]) -> N
                 "SELECT json_extract(response, '$.text') FROM answers WHERE question_id = 'hall-1'"
             )
         }
-        assert answered <= stored, f"lost: {sorted(answered - stored)}"
         rows = conn.execute(
             "SELECT a.id, a.submitted_at IS NOT NULL, count(t.question_id) FROM test_attempts a"
             " LEFT JOIN test_answers t ON t.attempt_id = a.id GROUP BY a.id"
         ).fetchall()
-    for attempt_id, is_submitted, answers in rows:
-        assert answers == (TEST_QUESTIONS if is_submitted else 0), (attempt_id, answers)
-    assert submitted <= {attempt_id for attempt_id, is_submitted, _ in rows if is_submitted}
+    check_rows(stored, [(a, bool(done), n) for a, done, n in rows], answered, submitted)
 
 
 async def test_sigkill_under_load_loses_nothing_confirmed(tmp_path: Path) -> None:
@@ -133,3 +139,57 @@ async def test_sigkill_under_load_loses_nothing_confirmed(tmp_path: Path) -> Non
         for learner in learners:
             await learner.client.aclose()
         live_server.stop(process, sig=signal.SIGKILL)
+
+
+def check_rows(
+    stored: set[str], attempts: list[tuple[int, bool, int]], answered: set[str], submitted: set[int]
+) -> None:
+    assert answered <= stored, f"lost: {sorted(answered - stored)}"
+    for attempt_id, is_submitted, answers in attempts:
+        assert answers == (TEST_QUESTIONS if is_submitted else 0), (attempt_id, answers)
+    assert submitted <= {attempt_id for attempt_id, is_submitted, _ in attempts if is_submitted}
+
+
+async def read_postgres(url: str) -> tuple[set[str], list[tuple[int, bool, int]]]:
+    texts = await query(
+        url, "SELECT response::json->>'text' AS text FROM answers WHERE question_id = 'hall-1'"
+    )
+    rows = await query(
+        url,
+        "SELECT a.id, a.submitted_at IS NOT NULL AS done, count(t.question_id) AS n"
+        " FROM test_attempts a LEFT JOIN test_answers t ON t.attempt_id = a.id GROUP BY a.id",
+    )
+    return {r["text"] for r in texts}, [(r["id"], r["done"], r["n"]) for r in rows]
+
+
+async def test_sigkill_of_one_of_two_postgres_instances_loses_nothing_confirmed(
+    postgres: PostgresServer, tmp_path: Path
+) -> None:
+    cluster, cookies = await with_learners(postgres, tmp_path, 2, LEARNERS)
+    url = cluster.url
+    learners: list[Learner] = []
+    try:
+        bases = cluster.bases
+        # Learners alternate between the two instances, as behind a balancer.
+        learners = list(
+            await asyncio.gather(
+                *(prepare(bases[n % 2], cookie) for n, cookie in enumerate(cookies))
+            )
+        )
+        doomed = cluster.processes[0]
+        answered, submitted = await asyncio.wait_for(
+            attack(learners, doomed.pid, clean_errors=True), 60
+        )
+        assert doomed.wait(timeout=10) == -signal.SIGKILL
+        assert answered or submitted, "nothing succeeded: the test proves nothing"
+        assert cluster.processes[1].poll() is None, "the other instance must live on"
+        async with httpx.AsyncClient(base_url=bases[1]) as probe:
+            assert (await probe.get("/healthz")).status_code == 200
+        stored, attempts = await read_postgres(url)
+        check_rows(stored, attempts, answered, submitted)
+        # The survivor's learners were all served: what went to B succeeded.
+        assert {f"antwort-{n}" for n in range(REQUESTS) if n % 10 >= 3 and n % 2 == 1} <= stored
+    finally:
+        for learner in learners:
+            await learner.client.aclose()
+        cluster.stop()

@@ -24,7 +24,18 @@ Server = Callable[[Settings], int]
 def cmd_serve(args: argparse.Namespace, server: Server | None) -> int:
     if server is None:
         return fail("dieser Aufruf kann den Dienst nicht starten; bitte `learning serve` nutzen.")
-    return server(settings_for(args, host=args.host, port=args.port, reload=args.reload or None))
+    settings = settings_for(args, host=args.host, port=args.port, reload=args.reload or None)
+    # A database that cannot be reached is one line and exit 1 here, not a traceback
+    # from inside the server's start-up.
+    asyncio.run(_probe_database(settings))
+    return server(settings)
+
+
+async def _probe_database(settings: Settings) -> None:
+    from learning.store.db import open_database
+
+    async with open_database(settings.database_target, readers=1):
+        pass
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -190,7 +201,13 @@ def cmd_courses_retire(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"Kurs {args.course_id}: {outcome}. Wirksam beim nächsten Start des Dienstes.")
+    # PostgreSQL announces the change to every running instance (web/retirements.py).
+    when = (
+        "sofort auf allen Instanzen"
+        if settings.database_url
+        else "beim nächsten Start des Dienstes"
+    )
+    print(f"Kurs {args.course_id}: {outcome}. Wirksam {when}.")
     return 0
 
 

@@ -74,6 +74,9 @@ class Settings:
     # The issuer named on certificates, and its logo (PNG or JPEG), checked at start.
     org_name: str = "Interkulturell beraten"
     org_logo: Path | None = None
+    # Seconds between two removals of ended sessions and old login attempts, for the
+    # whole cluster (store/housekeeping.py).
+    housekeeping_interval: float = 3600.0
 
     @property
     def database_target(self) -> str | Path:
@@ -247,6 +250,11 @@ def settings_from_env(env: Mapping[str, str] | None = None, **flags: object) -> 
     if "LEARNING_MAX_IMPORT_BYTES" in env:
         values["max_import_body"] = _as_int(
             "LEARNING_MAX_IMPORT_BYTES", env["LEARNING_MAX_IMPORT_BYTES"], 1024
+        )
+    if "LEARNING_HOUSEKEEPING_INTERVAL" in env:
+        values["housekeeping_interval"] = max(
+            1.0,
+            _as_seconds("LEARNING_HOUSEKEEPING_INTERVAL", env["LEARNING_HOUSEKEEPING_INTERVAL"]),
         )
     if "LEARNING_CACHES" in env:
         values["caches"] = _as_caches(env["LEARNING_CACHES"])

@@ -8,7 +8,8 @@ and only then tells each caller it is done. Durability is unchanged: nobody hear
 "stored" before the COMMIT that holds their row has returned.
 
 If the batch fails, each item is retried in a transaction of its own, so one bad row
-(a user deleted a moment ago, say) fails only its own caller.
+(a user deleted a moment ago, say) fails only its own caller; when the database is
+unreachable, every caller of the batch hears so at once.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
-from learning.store.db import Database, Transaction
+from learning.store.db import Database, DatabaseUnavailable, Transaction
 
 T = TypeVar("T")
 WriteBatch = Callable[[Transaction, Sequence[T]], Awaitable[None]]
@@ -53,10 +54,9 @@ class GroupCommit(Generic[T]):
             async with self._db.transaction() as tx:
                 await self._write(tx, [item for item, _ in batch])
         except Exception as exc:
-            if len(batch) == 1:
-                _, future = batch[0]
-                if not future.done():
-                    future.set_exception(exc)
+            if len(batch) == 1 or isinstance(exc, DatabaseUnavailable):
+                # Unreachable is no bad row: one by one would only fail again.
+                _fail(batch, exc)
                 return
             for item, future in batch:
                 await self._one(item, future)
@@ -82,3 +82,9 @@ class GroupCommit(Generic[T]):
         """Wait for the writes already queued (callers are waiting for them anyway)."""
         if self._drain_task is not None:
             await self._drain_task
+
+
+def _fail(batch: list[tuple[T, asyncio.Future[None]]], exc: Exception) -> None:
+    for _, future in batch:
+        if not future.done():
+            future.set_exception(exc)

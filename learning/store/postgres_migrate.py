@@ -24,11 +24,13 @@ async def migrate_postgres(db: Database, *, until: int | None = None) -> list[st
         )
         done = {row[0] for row in await conn.fetch("SELECT name FROM schema_migrations")}
         for migration in pending(done, "postgresql", until):
-            applied.append(await _apply(conn, migration))
+            await _apply(conn, migration)
+            applied.append(migration.name)
     return applied
 
 
-async def _apply(conn: Any, migration: Migration) -> str:
+async def _apply(conn: Any, migration: Migration) -> None:
+    """One migration and its record, in one transaction."""
     try:
         async with conn.transaction():
             if _has_statements(migration.sql):
@@ -40,7 +42,6 @@ async def _apply(conn: Any, migration: Migration) -> str:
             )
     except asyncpg.PostgresError as exc:
         raise MigrationError(f"Migration {migration.name} fehlgeschlagen: {exc}") from exc
-    return migration.name
 
 
 def _has_statements(sql: str) -> bool:

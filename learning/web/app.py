@@ -8,6 +8,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -30,11 +31,12 @@ from learning.store import page_views as progress
 from learning.store.content_ids import stored_ids
 from learning.store.db import open_database
 from learning.store.group_commit import GroupCommit
-from learning.store.housekeeping import remove_stale
+from learning.store.housekeeping import claim_run, due, remove_stale
 from learning.store.migrate import migrate
 from learning.store.sqlite_upkeep import SqliteUpkeep
 from learning.web.body_limit import BodyLimitMiddleware
 from learning.web.caches import build_caches
+from learning.web.database_away import DatabaseAwayMiddleware
 from learning.web.errors import http_error, server_error
 from learning.web.kept_forms import KeptFormMiddleware
 from learning.web.routes import routes
@@ -44,6 +46,7 @@ from learning.web.session_middleware import SessionMiddleware
 from learning.web.templating import build_environment
 
 log = logging.getLogger("learning")
+HOUSEKEEPING = "sessions"
 
 
 async def load_courses(services: Services) -> None:
@@ -71,26 +74,35 @@ async def load_courses(services: Services) -> None:
             )
 
 
-async def housekeeping(services: Services, stop: asyncio.Event, *, every: float = 3600.0) -> None:
-    """Remove ended sessions and old login attempts now and then every hour, until `stop`.
+async def housekeeping(services: Services, stop: asyncio.Event) -> None:
+    """Remove ended sessions and old login attempts once per interval, until `stop`.
 
+    Every instance wakes four times per interval; the first one past it claims the run
+    in the database (store/housekeeping.py), so a cluster cleans up once, not N times.
     Stopped by the event, not by cancelling: a cancelled task could be in the middle of
     its transaction.
     """
     settings = services.settings
+    interval = timedelta(seconds=settings.housekeeping_interval)
     while not stop.is_set():
         try:
-            async with services.db.transaction() as tx:
-                await remove_stale(
-                    tx,
-                    services.clock(),
-                    idle=settings.idle_timeout,
-                    absolute=settings.absolute_timeout,
-                )
+            await _clean_if_due(services, interval)
         except Exception:
             log.exception("Aufräumen abgelaufener Sitzungen fehlgeschlagen")
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), every)
+            await asyncio.wait_for(stop.wait(), settings.housekeeping_interval / 4)
+
+
+async def _clean_if_due(services: Services, interval: timedelta) -> None:
+    settings = services.settings
+    now = services.clock()
+    if not await due(services.db, HOUSEKEEPING, now, interval):
+        return
+    async with services.db.transaction() as tx:
+        if await claim_run(tx, HOUSEKEEPING, now, interval):
+            await remove_stale(
+                tx, now, idle=settings.idle_timeout, absolute=settings.absolute_timeout
+            )
 
 
 def on_reload(services: Services) -> Callable[[str, CompileResult], Awaitable[None]]:
@@ -222,6 +234,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now, announce: bool = T
     app = Starlette(
         routes=routes(settings),
         middleware=[
+            Middleware(DatabaseAwayMiddleware),
             Middleware(
                 SecurityHeadersMiddleware,
                 https=settings.https,

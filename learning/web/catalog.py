@@ -14,6 +14,7 @@ from learning.store import page_views as progress
 from learning.web.admin_home import admin_home
 from learning.web.flash import redirect
 from learning.web.resolve import course_or_404, current_user, services_of
+from learning.web.retirements import refresh_retirements
 from learning.web.templating import render
 
 
@@ -25,6 +26,7 @@ async def catalogue(request: Request) -> Response:
     if user.role != "learner":
         return render(request, f"home_{user.role}.html")
     db = services.db
+    await refresh_retirements(services)
     enrolled = await progress.enrolled_courses(db, user.id)
     seen = await progress.seen_pages_by_course(db, user.id)
     done = await attempts.completions(db, user.id)
@@ -66,6 +68,7 @@ async def overview(request: Request) -> Response:
     user = current_user(request)
     course = course_or_404(request)
     db = services.db
+    await refresh_retirements(services)
     enrolled = await progress.is_enrolled(db, user.id, course.id)
     views = await progress.page_views(db, user.id, course.id) if enrolled else {}
     tries = await attempts.attempts(db, user.id, course.id) if enrolled else []
@@ -110,6 +113,7 @@ async def enrol(request: Request) -> Response:
     course = course_or_404(request)
     if user.role != "learner":
         raise HTTPException(403, N_("Nur Teilnehmende können sich in Kurse einschreiben."))
+    await refresh_retirements(services)
     if services.catalog is not None and services.catalog.retired_at(course.id) is not None:
         raise HTTPException(403, N_("Dieser Kurs wird nicht mehr angeboten."))
     if not course.open:

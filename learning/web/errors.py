@@ -72,11 +72,15 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return outside_page(request, 500)
+
+
+def outside_page(request: Request, status: int, detail: str | None = None) -> Response:
+    """An error page from outside the header middleware, so with its headers added."""
     try:
-        response = error_page(request, 500)
+        response = error_page(request, status, detail)
     except Exception:
-        response = HTMLResponse("500 Interner Fehler", status_code=500)
-    # This handler runs outside the header middleware, so it adds the headers itself.
+        response = HTMLResponse(f"{status} {TITLES[status]}", status_code=status)
     for name, value in STATIC_HEADERS:
         response.headers[name.decode()] = value.decode()
     response.headers["cache-control"] = "no-store"

@@ -2,9 +2,11 @@
 
 Computing a course's figures reads one row per learner (about 0.1-0.2 s at 10,000
 learners). An admin paging, sorting or exporting asks for the same figures again and
-again; they are reused while no write has been committed since, and for at most
-MAX_AGE seconds, which bounds staleness from writers outside this process (the CLI's
-purge or import, a second server on the same database).
+again; they are reused while no write has been committed since (the database's
+generation, store/backend.py). On PostgreSQL that includes every commit of another
+instance or of the CLI: each announces itself with NOTIFY, so a change made through
+instance B is seen on A as soon as it is committed (tests/cluster checks within 2 s).
+On SQLite a CLI purge in another process is not announced; MAX_AGE seconds bound that.
 """
 
 from __future__ import annotations

@@ -41,3 +41,5 @@ class Services:
     mail: MailSender
     catalog: Catalog | None = None
     clock: Clock = field(default=utc_now)
+    # The generation at which the catalog last read course retirements (web/retirements.py).
+    retirements_seen: int | None = None

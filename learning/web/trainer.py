@@ -20,6 +20,7 @@ from learning.web.csrf import csrf_token
 from learning.web.flash import redirect
 from learning.web.lesson_page import with_page_parts
 from learning.web.resolve import course_or_404, services_of
+from learning.web.retirements import refresh_retirements
 from learning.web.templating import render
 
 
@@ -61,12 +62,14 @@ def _status(
 
 
 async def trainer_index(request: Request) -> Response:
+    await refresh_retirements(services_of(request))
     own = await trainer_results.own_courses(request)
     return render(request, "trainer/index.html", {"status": _compile_status(request), "own": own})
 
 
 async def trainer_course(request: Request) -> Response:
     services = services_of(request)
+    await refresh_retirements(services)
     course = course_or_404(request, request.path_params["course_id"])
     stored = await reports.stored_ids(services.db, course.id)
     counts = {"page": stored.pages, "question": stored.questions}

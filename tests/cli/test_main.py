@@ -132,3 +132,25 @@ def test_serve_on_a_busy_port_says_so_in_one_german_line(tmp_path: Path) -> None
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and f"Port {port} ist schon belegt" in lines[0]
     assert "Errno" not in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["serve", "--port", "0"]])
+def test_an_unreachable_postgresql_is_one_german_line_and_exit_1(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # A socket folder where no server listens: nothing answers.
+    url = f"postgresql://learning@/learning?host={tmp_path}"
+    result = _run_cli(tmp_path, "--database", url, *command)
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Fehler: Datenbank postgresql://")
+    assert "der Server ist nicht erreichbar" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_a_postgresql_url_that_is_no_url_is_one_german_line(tmp_path: Path) -> None:
+    result = _run_cli(tmp_path, "--database", "postgresql://learning@host:notaport/db", "migrate")
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "die Adresse ist ungültig" in lines[0], result.stderr

@@ -7,7 +7,7 @@ from datetime import timedelta
 from learning.core.clock import FrozenClock, to_db
 from learning.store import users
 from learning.store.db import Database
-from learning.store.housekeeping import remove_stale
+from learning.store.housekeeping import claim_run, due, remove_stale
 from learning.store.login_attempts import record_attempt
 from learning.store.sessions import create_session
 
@@ -36,3 +36,22 @@ async def test_removes_expired_sessions_and_day_old_attempts(
     rows = await db.fetchall("SELECT created_at FROM sessions")
     assert [r[0] for r in rows] == [to_db(now - timedelta(minutes=5))]
     assert await db.scalar("SELECT count(*) FROM login_attempts") == 1
+
+
+async def test_one_run_per_interval_whoever_asks(db: Database, clock: FrozenClock) -> None:
+    """Two instances that wake together: the second finds the first one's claim."""
+    hour = timedelta(hours=1)
+    now = clock()
+    assert await due(db, "sessions", now, hour)
+    async with db.transaction() as tx:
+        assert await claim_run(tx, "sessions", now, hour)
+    async with db.transaction() as tx:
+        assert not await claim_run(tx, "sessions", now + timedelta(minutes=59), hour)
+    assert not await due(db, "sessions", now + timedelta(minutes=59), hour)
+    later = now + hour + timedelta(seconds=1)
+    assert await due(db, "sessions", later, hour)
+    async with db.transaction() as tx:
+        assert await claim_run(tx, "sessions", later, hour)
+    row = await db.fetchone("SELECT last_run, runs FROM housekeeping_runs WHERE task = 'sessions'")
+    assert row is not None
+    assert (row["last_run"], row["runs"]) == (to_db(later), 2)
