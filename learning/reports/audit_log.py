@@ -48,6 +48,8 @@ ACTION_LABELS: dict[str, str] = {
     "assignment.remove": N_("Zuweisung entfernt"),
     "enrolment.remove": N_("Aus einem Kurs abgemeldet"),
     "mail.queued": N_("E-Mail zum Versand vorgemerkt"),
+    "mail.retry": N_("E-Mail erneut zum Versand vorgemerkt"),
+    "user.reset_requested": N_("Passwort-Zurücksetzen angefordert (Passwort vergessen)"),
     "reminders.run": N_("Erinnerungen verschickt"),
 }
 
