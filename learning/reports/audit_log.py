@@ -82,13 +82,13 @@ DETAIL_LABELS: dict[str, str] = {
 
 # The export's columns in order: adding one is one line here and one key in `entry_row`.
 AUDIT_COLUMNS = (
-    Column("at", "Zeitpunkt", "datetime"),
-    Column("actor", "Wer"),
-    Column("actor_email", "E-Mail (wer)"),
-    Column("action", "Aktion"),
-    Column("code", "Aktionscode"),
-    Column("target", "Betrifft"),
-    Column("details", "Einzelheiten"),
+    Column("at", N_("Zeitpunkt"), "datetime"),
+    Column("actor", N_("Wer")),
+    Column("actor_email", N_("E-Mail (wer)")),
+    Column("action", N_("Aktion")),
+    Column("code", N_("Aktionscode")),
+    Column("target", N_("Betrifft")),
+    Column("details", N_("Einzelheiten")),
 )
 
 Translate = Callable[[str], str]

@@ -72,9 +72,9 @@ LEARNER_COLUMNS = (
 
 # Added to the learner columns when someone in the course is assigned it.
 ASSIGNMENT_COLUMNS = (
-    Column("due", "Frist", "date"),
-    Column("assignment_status", "Pflichtschulung"),
-    Column("valid_until", "Gültig bis", "date"),
+    Column("due", N_("Frist"), "date"),
+    Column("assignment_status", N_("Pflichtschulung")),
+    Column("valid_until", N_("Gültig bis"), "date"),
 )
 
 # Assigned learners per assignment status (rules/assignments.STATUSES).

@@ -28,6 +28,7 @@ from learning.store import users
 from learning.store.db import ExportsBusy
 from learning.web.admin_common import audit, courses
 from learning.web.admin_reports import EXPORTS_BUSY, SlotResponse
+from learning.web.export_language import translated_columns
 from learning.web.resolve import services_of
 from learning.web.templating import render
 
@@ -156,8 +157,13 @@ async def audit_export(request: Request) -> Response:
         export_stream(
             "csv",
             info,
-            AUDIT_COLUMNS,
-            entry_rows(entries[:EXPORT_LIMIT], _course_titles(request), str, names),
+            translated_columns(AUDIT_COLUMNS, services_of(request).translator.translate),
+            entry_rows(
+                entries[:EXPORT_LIMIT],
+                _course_titles(request),
+                services_of(request).translator.translate,
+                names,
+            ),
         ),
         release=release,
         media_type=MEDIA_TYPES["csv"],

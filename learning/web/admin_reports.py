@@ -36,6 +36,7 @@ from learning.store import assignments, reports, users
 from learning.store.db import ExportsBusy
 from learning.web.admin_common import audit, courses
 from learning.web.charts import bar_chart
+from learning.web.export_language import translated_columns, translated_rows
 from learning.web.report_cache import ResultCache
 from learning.web.resolve import course_or_404, services_of
 from learning.web.templating import render
@@ -302,8 +303,15 @@ async def export_response(request: Request, course: Course) -> Response:
         ext=fmt,
         variant="komma" if delimiter == "," and fmt == "csv" else "",
     )
+    translate = services.translator.translate
     return SlotResponse(
-        export_stream(fmt, info, columns, rows, delimiter=delimiter),
+        export_stream(
+            fmt,
+            info,
+            translated_columns(columns, translate),
+            translated_rows(rows, translate),
+            delimiter=delimiter,
+        ),
         release=release,
         media_type=MEDIA_TYPES[fmt],
         headers={"content-disposition": f'attachment; filename="{filename}"'},

@@ -151,3 +151,32 @@ async def test_report_headers_sort_options_and_statuses_are_english(
     assert statuses <= {"not started", "started", "completed"} and statuses
     errors = [li.get_text(strip=True) for li in page.select(".error-summary li")]
     assert errors == ["“Last activity from” is not a valid date (YYYY-MM-DD)."]
+
+
+async def test_exports_have_english_headers_and_statuses_in_english_mode(
+    english: httpx.AsyncClient, login_as: LoginAs, services: Services
+) -> None:
+    install_catalog(services)
+    await seed_known(services.db)
+    await login_as("admin")
+    response = await english.get("/admin/reports/kurs-a/export", params={"format": "csv"})
+    assert response.status_code == 200
+    lines = response.content.decode("utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    assert header[:4] == ["Name", "Email", "Group", "Status"], header
+    assert "Progress %" in header and "Fortschritt %" not in header
+    statuses = {line.split(";")[3] for line in lines[1:] if line.count(";") > 4}
+    assert statuses and statuses <= {"not started", "started", "completed"}, statuses
+    audit = await english.get("/admin/audit/export")
+    assert audit.content.decode("utf-8-sig").splitlines()[0].startswith("Time")
+
+
+async def test_exports_stay_german_in_german_mode(
+    client: httpx.AsyncClient, login_as: LoginAs, services: Services
+) -> None:
+    install_catalog(services)
+    await seed_known(services.db)
+    await login_as("admin")
+    response = await client.get("/admin/reports/kurs-a/export", params={"format": "csv"})
+    header = response.content.decode("utf-8-sig").splitlines()[0].split(";")
+    assert header[:4] == ["Name", "E-Mail", "Gruppe", "Status"], header
