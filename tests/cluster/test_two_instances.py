@@ -40,6 +40,7 @@ ACCOUNTS: dict[str, users.Role] = {
     "cem@example.org": "learner",
     "dora@example.org": "learner",
     "emil@example.org": "learner",
+    "fritz@example.org": "learner",
 }
 
 
@@ -116,6 +117,24 @@ async def test_wrong_logins_spread_over_both_are_throttled_like_one_burst(
         assert int(throttled.headers["retry-after"]) > 0
     # The right password is refused too while the wait lasts, on either instance.
     assert (await log_in(browser, b, "cem@example.org", PASSWORD)).status_code == 429
+
+
+async def test_a_parallel_burst_over_both_instances_gets_the_checks_of_one(
+    cluster: Cluster,
+) -> None:
+    a, b = cluster.bases
+    burst = 4 * throttling.PAIR_FREE_FAILURES
+
+    async def attempt(n: int) -> int:
+        async with httpx.AsyncClient(timeout=30) as attacker:
+            response = await log_in(attacker, (a, b)[n % 2], "fritz@example.org", "falsch")
+            return response.status_code
+
+    statuses = await asyncio.gather(*(attempt(n) for n in range(burst)))
+    # Reservations are made in the cluster-wide write transaction: two instances let
+    # through exactly the password checks one would, the rest wait and are refused.
+    assert statuses.count(401) == throttling.PAIR_FREE_FAILURES, statuses
+    assert statuses.count(429) == burst - throttling.PAIR_FREE_FAILURES, statuses
 
 
 def enrolled(page: httpx.Response) -> int:
