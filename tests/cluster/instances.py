@@ -52,9 +52,14 @@ class Cluster:
     def start(self, count: int = 2) -> Cluster:
         ports = [live_server.free_port() for _ in range(count)]
         with ThreadPoolExecutor(count) as pool:
-            started = list(pool.map(self._start_one, ports))
+            futures = [pool.submit(self._start_one, port) for port in ports]
+        started = [f.result() for f in futures if f.exception() is None]
         self.processes.extend(started)
-        self.ports.extend(ports)
+        self.ports.extend(port for port, f in zip(ports, futures, strict=True) if not f.exception())
+        failed = [f.exception() for f in futures if f.exception() is not None]
+        if failed:  # the ones that did start must not outlive the test
+            self.stop()
+            raise RuntimeError("an instance did not start") from failed[0]
         return self
 
     def _start_one(self, port: int) -> subprocess.Popen[bytes]:
