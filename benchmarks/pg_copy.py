@@ -63,7 +63,7 @@ async def copy_into(sqlite_path: Path, url: str) -> dict[str, int]:
             elif records:
                 await conn.copy_records_to_table(name, records=records, columns=columns)
             counts[name] = len(records)
-            if "id" in table.columns and table.primary_key == ("id",):
+            if table.primary_key == ("id",) and table.columns["id"] == "integer":
                 await conn.execute(
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'),"  # noqa: S608 - names from the schema
                     f' coalesce((SELECT max(id) FROM "{name}"), 0) + 1, false)'
