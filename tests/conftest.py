@@ -82,6 +82,8 @@ class SharedPostgres:
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
+    if "postgresql" not in BACKENDS:
+        pytest.skip("LEARNING_TEST_BACKENDS leaves PostgreSQL out")
     server = PostgresServer().start()
     try:
         server.psql(f"CREATE DATABASE {TEMPLATE}")
